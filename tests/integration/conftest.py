@@ -94,7 +94,7 @@ def run_playbook(tmp_path, collections_path):
                         ANSIBLE_NOCOLOR='1', ANSIBLE_FORCE_COLOR='0',
                         ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='False')
         full_env.update(env or {})
-        proc = subprocess.run(cmd, cwd=str(tmp_path), env=full_env, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(cmd, cwd=str(tmp_path), env=full_env, capture_output=True, text=True, timeout=600, check=False)
         return PlaybookResult(proc)
 
     return _run
