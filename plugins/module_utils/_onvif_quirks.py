@@ -1,0 +1,84 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026, dukcapil.cctv contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What real cameras do differently from the ONVIF specification, kept as data.
+
+The ONVIF client in ``_onvif`` reads these tables; nothing vendor-specific lives in the
+modules. Each entry names the captures in ``shared/onvif-captures`` that showed it, so a
+reader can check why it is here (see that folder's INDEX.md).
+"""
+
+from __future__ import annotations
+
+# Values that mean "not set" where an address is expected. Uniview-family firmware reports an
+# NTP server 0.0.0.0 (sunba-performance-series, unknown-gx728mf-ir28 GetNTP); Hikvision reports
+# an IPv6 gateway "::" when there is none (hikvision-ds-2cd2012-i GetNetworkDefaultGateway).
+UNSET_ADDRESSES = frozenset(['', '0.0.0.0', '::', '0:0:0:0:0:0:0:0'])
+
+# Fault subcodes (local names, prefix dropped) that mean "the credentials were refused".
+# ter:NotAuthorized is the ONVIF one (trendnet-tv-ip320pi GetDeviceInformation,
+# axis-q6045-e GetDot11Capabilities); the wsse: ones come from WS-Security stacks.
+AUTH_FAULT_SUBCODES = frozenset([
+    'NotAuthorized', 'FailedAuthentication', 'InvalidSecurity', 'InvalidSecurityToken',
+    'FailedCheck', 'SecurityTokenUnavailable', 'MessageExpired',
+])
+
+# Faults without a usable subcode that still mean "credentials refused" (matched on the
+# reason text, case-insensitive). gSOAP answers a refused GetSystemDateAndTime with Sender, no
+# subcode and "HTTP Error: 401 Unauthorized" (dvc-dcn-bm2220lpr).
+AUTH_FAULT_REASON_PATTERNS = (
+    r'\bnot\s+authori[sz]ed\b',
+    r'\bunauthori[sz]ed\b',
+    r'\bauthentication\s+(?:failed|error|required)\b',
+)
+
+# Fault subcodes that mean "this device does not implement that operation or service".
+NOT_SUPPORTED_FAULT_SUBCODES = frozenset(['ActionNotSupported', 'NoSuchService', 'ServiceNotSupported'])
+
+# The same, said in the reason text only. gSOAP servers answer an unknown operation with Sender,
+# no subcode and "Method 'tds:GetGeoLocation' not implemented" (pelco-d6230l,
+# dvc-dcn-bm2220lpr UnknownAction, unknown-ipd-h4k8m05-bs GetStorageConfigurations).
+NOT_SUPPORTED_REASON_PATTERNS = (
+    r"method\s+'[^']*'\s+not\s+implemented",
+    r'\bnot\s+implemented\b',
+    r'\bnot\s+supported?\b',
+    r'\bunsupported\b',
+)
+
+# Query parameters that carry credentials in stream and snapshot URIs (compared lower-case).
+# A Sunba camera returned "...&user=admin&password=<secret>" in GetSnapshotUri (left out of the
+# captures for that reason); Dahua/XM firmwares use loginuse/loginpas.
+CREDENTIAL_QUERY_KEYS = frozenset([
+    'user', 'username', 'usr', 'login', 'loginuse', 'account',
+    'password', 'passwd', 'pass', 'pwd', 'psw', 'loginpas', 'pw',
+])
+
+# Credentials written into the URI path instead of the query. XiongMai firmware answers
+# Media2 GetStreamUri with ".../user=admin_password=_channel=1_stream=0&protocol=..."
+# (sunba-xm530-50x50-wg-8m Media2-GetStreamUri). The value runs to the next "_", "&", ";",
+# "/", "?" or "#"; it is blanked, the key kept, so the URI keeps its shape.
+PATH_CREDENTIAL_PATTERN = r'(?i)(?<![a-z0-9])(user|username|password|passwd|pwd)=([^_&;/?#]*)'
+
+# Reply elements that some firmwares leave out although the schema requires them, with the value
+# the client assumes. Axis answers GetNTP with FromDHCP=true and no NTPFromDHCP element at all
+# (axis-q6045-e); Pelco answers GetUsers with no User element (pelco-d6230l).
+MISSING_LIST_IS_EMPTY = True
+
+# Operations that GetServices may be refused with on a working device: the client then falls
+# back to GetCapabilities. Axis Q6045-E refuses GetServices with Receiver/ter:Action
+# "Action failed"; Hikvision 2014 firmware with ter:InvalidArgVal/ter:InvalidParameter.
+# Any fault other than an authentication one triggers the fallback; these are listed for
+# documentation and tests.
+GETSERVICES_REFUSAL_SUBCODES = frozenset(['Action', 'InvalidArgVal', 'InvalidParameter', 'ActionNotSupported'])
+
+# GetStreamUri on Media (ver10) is refused by some firmwares that answer it on Media2
+# (sunba-performance-series: upstream notes Media1 GetStreamUri unsupported, Media2 works).
+# When Media1 faults and the device lists a Media2 service, the client asks Media2.
+MEDIA2_URI_FALLBACK = True
+
+# Time zone strings seen in GetSystemDateAndTime that are not plain POSIX TZ. The client only
+# needs the standard offset (to turn a LocalDateTime into UTC when UTCDateTime is missing).
+# Examples: "CST-08:00" (UTC+8), "UTC5:0", "EST-1:00:00" (label EST but UTC+1),
+# "CST7:00:00DST01:00:00,M3.2.0/02:00:00,..." (Hikvision), ":America/Edmonton" (Pelco Region).
+POSIX_TZ_STD_PATTERN = r'^\s*(?:<[^>]*>|[A-Za-z]{3,})([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?'
