@@ -57,8 +57,9 @@ class Response:
     after: object = None
 
 
-async def read_request(reader, protocols=("HTTP/1.1", "HTTP/1.0")):
-    """Read one request; return None on a clean end of stream before any byte."""
+async def read_request(reader, protocols=("HTTP/1.1", "HTTP/1.0"), writer=None):
+    """Read one request; return None on a clean end of stream before any byte. With a
+    ``writer``, answer ``Expect: 100-continue`` (curl sends it for larger bodies)."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError as exc:
@@ -87,6 +88,8 @@ async def read_request(reader, protocols=("HTTP/1.1", "HTTP/1.0")):
         raise HttpError(400, "bad Content-Length") from None
     if length < 0 or length > MAX_BODY_BYTES:
         raise HttpError(413, "body too large")
+    if writer is not None and length and headers.get("expect", "").lower() == "100-continue":
+        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
     body = await reader.readexactly(length) if length else b""
     return Request(parts[0].upper(), parts[1], parts[2], headers, body)
 
@@ -130,7 +133,7 @@ async def serve_connection(reader, writer, handler, server_header="", tracker=No
     response = None
     try:
         try:
-            request = await asyncio.wait_for(read_request(reader), READ_TIMEOUT)
+            request = await asyncio.wait_for(read_request(reader, writer=writer), READ_TIMEOUT)
             if request is None:
                 return
             request.peer = writer.get_extra_info("peername") or ()

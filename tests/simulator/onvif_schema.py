@@ -1,0 +1,84 @@
+"""Validate simulator output against the ONVIF schemas installed with onvif-zeep.
+
+One lxml XMLSchema is built, offline, from:
+  * the ``tds`` and ``trt`` schemas embedded in devicemgmt.wsdl and media.wsdl (which import
+    onvif.xsd and, through it, the WS-* schemas shipped beside it);
+  * ws-discovery.xsd (its import of the 2004/08 addressing schema by URL is mapped to the
+    local ``addressing`` file);
+  * a SOAP 1.2 envelope schema kept next to this file (onvif-zeep has only SOAP 1.1's).
+A custom resolver serves every import from disk and refuses any other URL, and the parser
+has ``no_network=True``: building the schema never touches the network.
+"""
+
+import functools
+import importlib.util
+import os
+
+from lxml import etree
+
+XS = "http://www.w3.org/2001/XMLSchema"
+SOAP_ENV = "http://www.w3.org/2003/05/soap-envelope"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def wsdl_dir():
+    """onvif-zeep's ``wsdl/`` folder: the sibling of the ``onvif`` package."""
+    spec = importlib.util.find_spec("onvif")
+    return os.path.join(os.path.dirname(list(spec.submodule_search_locations)[0]), "wsdl")
+
+
+class _LocalResolver(etree.Resolver):
+    def __init__(self, folder):
+        super().__init__()
+        self.folder = folder
+
+    def resolve(self, url, public_id, context):
+        if url.startswith("extract:"):
+            wsdl = os.path.join(self.folder, url.split(":", 1)[1])
+            schema = etree.parse(wsdl, _parser(self.folder)).find(".//{%s}schema" % XS)
+            return self.resolve_string(etree.tostring(schema), context, base_url=wsdl)
+        if url == "http://schemas.xmlsoap.org/ws/2004/08/addressing":
+            return self.resolve_filename(os.path.join(self.folder, "addressing"), context)
+        if os.path.basename(url) == "xml.xsd":
+            return self.resolve_filename(os.path.join(self.folder, "xml.xsd"), context)
+        if "://" in url and not url.startswith("file://"):
+            raise ValueError("refusing to fetch %s while building the ONVIF schema" % url)
+        return None
+
+
+def _parser(folder):
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_LocalResolver(folder))
+    return parser
+
+
+@functools.lru_cache(maxsize=1)
+def schema():
+    folder = wsdl_dir()
+    imports = [
+        (SOAP_ENV, "file://" + os.path.join(HERE, "schemas", "soap12-envelope.xsd")),
+        ("http://www.onvif.org/ver10/device/wsdl", "extract:devicemgmt.wsdl"),
+        ("http://www.onvif.org/ver10/media/wsdl", "extract:media.wsdl"),
+        ("http://schemas.xmlsoap.org/ws/2005/04/discovery",
+         "file://" + os.path.join(folder, "ws-discovery.xsd")),
+    ]
+    master = '<xs:schema xmlns:xs="%s" targetNamespace="urn:camsim:tests" elementFormDefault="qualified">%s</xs:schema>' % (
+        XS, "".join('<xs:import namespace="%s" schemaLocation="%s"/>' % i for i in imports))
+    document = etree.fromstring(master.encode(), _parser(folder), base_url=os.path.join(HERE, "master.xsd"))
+    return etree.XMLSchema(etree.ElementTree(document))
+
+
+def validate(content):
+    """Validate a SOAP message (bytes). The envelope is validated (its Body and Header
+    content laxly, as the SOAP schema says), then each Body child *strictly*: it must be a
+    declared global element and valid. Return the parsed envelope; raise AssertionError."""
+    root = etree.fromstring(content, etree.XMLParser(no_network=True, resolve_entities=False))
+    checker = schema()
+    if not checker.validate(root):
+        raise AssertionError("envelope invalid: %s" % checker.error_log)
+    body = root.find("{%s}Body" % SOAP_ENV)
+    assert body is not None and len(body), "empty SOAP Body"
+    for element in body:
+        if not checker.validate(etree.ElementTree(element)):
+            raise AssertionError("%s invalid: %s" % (element.tag, checker.error_log))
+    return root

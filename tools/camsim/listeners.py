@@ -1,0 +1,92 @@
+"""The sockets of one camera (HTTP, RTSP, WS-Discovery) and its reboot sequence."""
+
+import asyncio
+import logging
+
+from . import discovery, httpd, rtsp
+from .webapp import camera_handler
+
+LOG = logging.getLogger("camsim.camera")
+
+
+class CameraListeners:
+    """Opens and closes a camera's listeners on its current address; reboots it."""
+
+    def __init__(self, camera):
+        self.camera = camera
+        camera.runtime = self
+        self._servers = []
+        self._udp = None
+        self._connections = set()
+        self._reboot_task = None
+
+    async def open(self):
+        """Listen on the camera's address; raise OSError (after cleaning up) on failure."""
+        camera = self.camera
+        try:
+            self._servers.append(await httpd.start_server(
+                camera_handler(camera), camera.address, camera.http_port,
+                camera.personality.get("http_server", ""), self._connections))
+            self._servers.append(await rtsp.start_server(camera, self._connections))
+            self._udp = await discovery.start(camera)
+        except OSError:
+            await self.close()
+            raise
+        camera.boot_count += 1
+        camera.status = "running"
+
+    async def close(self):
+        """Stop listening and cut open connections (the camera "goes silent")."""
+        servers, self._servers = self._servers, []
+        for server in servers:
+            server.close()
+        if self._udp is not None:
+            self._udp.close()
+            self._udp = None
+        for writer in list(self._connections):
+            writer.transport.abort()
+        self._connections.clear()
+        for server in servers:
+            await server.wait_closed()
+        if self.camera.status == "running":
+            self.camera.status = "stopped"
+
+    def schedule_reboot(self):
+        """Start the reboot sequence (call from the event loop)."""
+        if self._reboot_task is None or self._reboot_task.done():
+            self._reboot_task = asyncio.get_running_loop().create_task(self._reboot())
+
+    async def _reboot(self):
+        camera = self.camera
+        old = camera.address
+        LOG.info("%s: rebooting (silent for %.1f s)", camera.name, camera.reboot_seconds)
+        await self.close()
+        camera.status = "rebooting"
+        await asyncio.sleep(camera.reboot_seconds)
+        camera.apply_pending_network()
+        camera.nonces.clear()
+        camera.changed()
+        if camera.faults.get("never_return_after_reboot"):
+            camera.status = "dead"
+            LOG.info("%s: never came back after the reboot (fault)", camera.name)
+            return
+        try:
+            await self.open()
+        except OSError as exc:
+            camera.status = "conflict"
+            LOG.warning("%s: cannot listen on %s after the reboot: %s", camera.name,
+                        camera.address, exc.strerror or exc)
+            return
+        LOG.info("%s: up again on %s%s", camera.name, camera.address,
+                 "" if camera.address == old else " (was %s)" % old)
+
+    async def shutdown(self):
+        """Close for good (site stop): cancel a reboot in progress."""
+        if self._reboot_task is not None and not self._reboot_task.done():
+            self._reboot_task.cancel()
+            try:
+                await self._reboot_task
+            except asyncio.CancelledError:
+                pass
+        await self.close()
+        self.camera.status = "stopped"

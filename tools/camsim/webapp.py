@@ -1,0 +1,65 @@
+"""A camera's HTTP side: SOAP service paths and snapshot paths (HTTP Digest)."""
+
+from urllib.parse import urlsplit
+
+from . import snapshot
+from .auth import LEVELS, AuthError
+from .dispatch import handle_soap
+from .httpd import Response
+
+UNAUTHORIZED_PAGE = (b"<!DOCTYPE html>\n<html><head><title>401 Unauthorized</title></head>"
+                     b"<body><h1>401 Unauthorized</h1></body></html>\n")
+
+
+def soap_paths(camera):
+    return frozenset(camera.personality["paths"].values())
+
+
+def snapshot_paths(camera):
+    p = camera.personality
+    paths = {urlsplit(profile["snapshot_path"]).path for profile in p["profiles"]}
+    return frozenset(paths | set(p.get("snapshot_aliases") or ()))
+
+
+def digest_user(camera, request):
+    """``(user, stale)`` for a request that should carry HTTP Digest credentials."""
+    try:
+        user = camera.digest.verify(request.header("authorization"), request.method,
+                                    request.target, camera.find_user)
+    except AuthError as exc:
+        return None, "stale" in str(exc)
+    if user is not None and LEVELS[user["level"]] < LEVELS["User"]:
+        return None, False
+    return user, False
+
+
+def challenge_response(camera, stale=False, body=UNAUTHORIZED_PAGE, content_type="text/html"):
+    return Response(401, body, content_type, [("WWW-Authenticate", camera.digest.challenge(stale))])
+
+
+async def handle_snapshot(camera, request):
+    user, stale = digest_user(camera, request)
+    if user is None:
+        return challenge_response(camera, stale)
+    body = snapshot.frame(camera)
+    return Response(200, body if request.method == "GET" else b"", "image/jpeg")
+
+
+def camera_handler(camera):
+    """The httpd handler of one camera."""
+    soap = soap_paths(camera)
+    snapshots = snapshot_paths(camera)
+
+    async def handler(request):
+        path = request.path
+        if path in soap:
+            if request.method != "POST":
+                return Response(405, b"Method Not Allowed\n", headers=[("Allow", "POST")])
+            return await handle_soap(camera, request)
+        if path in snapshots:
+            if request.method not in ("GET", "HEAD"):
+                return Response(405, b"Method Not Allowed\n", headers=[("Allow", "GET, HEAD")])
+            return await handle_snapshot(camera, request)
+        return Response(404, b"Not Found\n")
+
+    return handler
