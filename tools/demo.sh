@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 DEMO=$ROOT/build/demo
-SITE=inventory/demo/site.yml
+SITE=tools/camsim/sites/demo.yml
 STATE=$DEMO/simulator.json
 mkdir -p "$DEMO"
 

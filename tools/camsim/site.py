@@ -3,7 +3,7 @@
 The loop runs in the foreground (``serve_forever``, used by the CLI) or in a background
 thread (``start``/``stop``, used by tests and benchmarks)::
 
-    with Site.from_file("inventory/demo/site.yml") as site:
+    with Site.from_file("tools/camsim/sites/demo.yml") as site:
         cam = site.cameras["cam-a1"]
         print(cam.device_url)
 """
