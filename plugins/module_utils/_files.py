@@ -54,8 +54,7 @@ def write_file(module, path, content, mode=None, owner=None, group=None):
             if os.path.exists(tmp):
                 os.unlink(tmp)
     file_args = {'path': path, 'mode': mode, 'owner': owner, 'group': group,
-                 'seuser': None, 'serole': None, 'setype': None, 'selevel': None,
-                 'attributes': None}
+                 'secontext': [None, None, None], 'attributes': None}
     if os.path.exists(path):
         changed = module.set_fs_attributes_if_different(file_args, changed)
     return changed
