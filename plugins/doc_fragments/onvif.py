@@ -14,13 +14,18 @@ options:
   hostname:
     description:
       - Address or name of the camera, as the controller reaches it.
-      - The module only ever contacts this host. Service paths come from the camera's
-        own answers; the addresses written in the ONVIF WSDL files are never used.
+      - The module only ever contacts this host, on O(port). Service paths come from the
+        camera's own answers (GetServices, or GetCapabilities when the camera refuses it); the
+        addresses written in the ONVIF WSDL files are never used.
+      - When the camera advertises its services at another host or port (NAT, a misconfigured
+        camera), the module keeps the paths, still contacts O(hostname):O(port), and warns.
+        Redirects to another host are refused, and proxy settings from the environment are not used.
     type: str
     required: true
   port:
     description:
-      - TCP port of the camera's ONVIF (HTTP or HTTPS) service.
+      - TCP port of the camera's ONVIF (HTTP or HTTPS) service. With O(hostname), the only
+        address the module contacts.
     type: int
     default: 80
   username:
@@ -46,7 +51,8 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for the camera to answer one request. No request waits longer.
+      - Seconds to wait for the camera to accept a connection, and then to answer one request.
+        No request waits longer.
     type: int
     default: 10
   auth_mode:

@@ -16,6 +16,14 @@ from __future__ import annotations
 # an IPv6 gateway "::" when there is none (hikvision-ds-2cd2012-i GetNetworkDefaultGateway).
 UNSET_ADDRESSES = frozenset(['', '0.0.0.0', '::', '0:0:0:0:0:0:0:0'])
 
+# Operations a camera answers without checking credentials (ONVIF Core "PRE_AUTH" access
+# class, which is what the simulator and most firmwares apply). A successful answer to one of
+# them says nothing about the credentials, so auth_mode=auto does not remember a method from it.
+PRE_AUTH_OPERATIONS = frozenset([
+    'GetSystemDateAndTime', 'GetServices', 'GetCapabilities', 'GetServiceCapabilities', 'GetWsdlUrl',
+    'GetEndpointReference',
+])
+
 # Fault subcodes (local names, prefix dropped) that mean "the credentials were refused".
 # ter:NotAuthorized is the ONVIF one (trendnet-tv-ip320pi GetDeviceInformation,
 # axis-q6045-e GetDot11Capabilities); the wsse: ones come from WS-Security stacks.
@@ -60,17 +68,19 @@ CREDENTIAL_QUERY_KEYS = frozenset([
 # "/", "?" or "#"; it is blanked, the key kept, so the URI keeps its shape.
 PATH_CREDENTIAL_PATTERN = r'(?i)(?<![a-z0-9])(user|username|password|passwd|pwd)=([^_&;/?#]*)'
 
-# Reply elements that some firmwares leave out although the schema requires them, with the value
-# the client assumes. Axis answers GetNTP with FromDHCP=true and no NTPFromDHCP element at all
-# (axis-q6045-e); Pelco answers GetUsers with no User element (pelco-d6230l).
-MISSING_LIST_IS_EMPTY = True
-
-# Operations that GetServices may be refused with on a working device: the client then falls
-# back to GetCapabilities. Axis Q6045-E refuses GetServices with Receiver/ter:Action
-# "Action failed"; Hikvision 2014 firmware with ter:InvalidArgVal/ter:InvalidParameter.
-# Any fault other than an authentication one triggers the fallback; these are listed for
-# documentation and tests.
-GETSERVICES_REFUSAL_SUBCODES = frozenset(['Action', 'InvalidArgVal', 'InvalidParameter', 'ActionNotSupported'])
+# Not data, handled in code (listed so the quirks are in one place):
+# * Elements the schema requires are sometimes missing: Axis answers GetNTP with FromDHCP=true and
+#   no NTPFromDHCP (axis-q6045-e), Pelco GetUsers with no User (pelco-d6230l), Bosch and Pelco
+#   GetSystemDateAndTime without LocalDateTime. zeep parses with strict=False; readers treat a
+#   missing list as empty and a missing value as None/''.
+# * GetServices refused on working devices: Axis Q6045-E (Receiver/ter:Action "Action failed"),
+#   Hikvision 2014 firmware (ter:InvalidArgVal/ter:InvalidParameter). Any fault but an
+#   authentication one makes the client fall back to GetCapabilities.
+# * Services sharing one XAddr (Axis Events/Media/PTZ at /onvif/services, D-Link everything at
+#   /onvif/device_service): each service gets its own zeep proxy on the same URL.
+# * HwAddress without separators ("00047D0EB85C", pelco-d6230l): normalise_mac().
+# * Unauthenticated GetSystemDateAndTime refused with HTTP 401 (dvc-dcn-bm2220lpr SOAP fault,
+#   ezviz HTML page): the clock is read again with credentials.
 
 # GetStreamUri on Media (ver10) is refused by some firmwares that answer it on Media2
 # (sunba-performance-series: upstream notes Media1 GetStreamUri unsupported, Media2 works).

@@ -99,7 +99,7 @@ def test_control_endpoint(make_site, take_addresses):
 
 
 def test_demo_site_file_loads():
-    path = os.path.join(ROOT, "inventory", "demo", "site.yml")
+    path = os.path.join(ROOT, "tools", "camsim", "sites", "demo.yml")
     site = camsim.Site.from_file(path)
     vendors = sorted(c.vendor for c in site.cameras.values())
     assert vendors == ["axis", "axis", "hikvision", "hikvision"]

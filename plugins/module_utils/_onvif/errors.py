@@ -104,10 +104,11 @@ class OnvifFaultError(OnvifError):
 class OnvifAuthError(OnvifError):
     """The camera refused the credentials (ter:NotAuthorized fault or HTTP 401)."""
 
-    def __init__(self, cause, device=None, operation=None, fault=None, http_status=None):
+    def __init__(self, cause, device=None, operation=None, fault=None, http_status=None, detail=None):
         super().__init__(cause, device, operation)
         self.fault = fault
         self.http_status = http_status
+        self.detail = detail or cause
 
 
 def local_name(qname):
