@@ -1,0 +1,99 @@
+# Copyright (c) 2026, dukcapil.cctv contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""sop_report through ansible-playbook on a recorded run record: check, apply, idempotence, assert."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+FIXTURES = os.path.join(ROOT, 'tests', 'fixtures', 'run_record')
+RUN_ID = 'SMG-2026-03-10-01'
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def run_dir(tmp_path):
+    dest = tmp_path / 'run'
+    shutil.copytree(FIXTURES, dest)
+    return dest
+
+
+def report_play(run_dir, dest, **options):
+    args = dict({'record': str(run_dir / 'smg-2026-03-10-01.json'), 'dest': str(dest)}, **options)
+    return [{
+        'name': 'Step 6 - installation report',
+        'hosts': 'localhost',
+        'gather_facts': False,
+        'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'},
+        'tasks': [
+            {'name': 'Write the report', 'dukcapil.cctv.sop_report': args, 'register': 'cctv_report'},
+            {'name': 'Check what the module returned', 'ansible.builtin.assert': {'that': [
+                'cctv_report.facts_hash | length == 64',
+                'cctv_report.review_status == "awaiting_sub_koordinator"',
+                'cctv_report.files.pdf.endswith(".pdf")',
+            ]}},
+            {'name': 'Save the result', 'ansible.builtin.copy': {
+                'content': '{{ cctv_report | to_json }}', 'dest': str(dest.parent / ('result-%s.json' % dest.name))},
+             'check_mode': False, 'changed_when': False},
+        ],
+    }]
+
+
+def test_check_apply_idempotent(run_playbook, run_dir, tmp_path):
+    dest = tmp_path / 'laporan'
+    play = report_play(run_dir, dest)
+    checked = run_playbook(play, check=True, diff=True)
+    assert checked.rc == 0, checked
+    assert checked.recap['localhost']['changed'] == 1
+    assert not dest.exists()
+    applied = run_playbook(play)
+    assert applied.rc == 0, applied
+    assert applied.recap['localhost']['changed'] == 1
+    for name in (RUN_ID + '.id.html', RUN_ID + '.id.pdf', RUN_ID + '.json'):
+        assert (dest / name).stat().st_size > 1000
+    result = json.loads((tmp_path / 'result-laporan.json').read_text())
+    assert json.loads((dest / (RUN_ID + '.json')).read_text())['facts_hash'] == result['facts_hash']
+    again = run_playbook(play)
+    assert again.rc == 0 and again.recap['localhost']['changed'] == 0, again
+    checked = run_playbook(play, check=True)
+    assert checked.rc == 0 and checked.recap['localhost']['changed'] == 0, checked
+
+
+def test_english_and_a_broken_record(run_playbook, run_dir, tmp_path):
+    dest = tmp_path / 'report'
+    done = run_playbook(report_play(run_dir, dest, language='en', formats=['html', 'pdf']))
+    assert done.rc == 0, done
+    assert 'Report on the Installation' in (dest / (RUN_ID + '.en.html')).read_text()
+    record = json.loads((run_dir / 'smg-2026-03-10-01.json').read_text())
+    record['cameras'][1]['mac'] = '44:19:b6:zz'
+    (run_dir / 'smg-2026-03-10-01.json').write_text(json.dumps(record))
+    broken = run_playbook(report_play(run_dir, tmp_path / 'other'))
+    assert broken.rc != 0
+    assert "cameras[1].mac: '44:19:b6:zz' is not a MAC address" in broken.stdout
+
+
+def example_play(module, tmp_path):
+    """The module's EXAMPLES as a play, with its paths moved under tmp_path and the fixture record in place."""
+    tree = ast.parse(open(os.path.join(ROOT, 'plugins', 'modules', module + '.py')).read())
+    text = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == 'EXAMPLES')
+    for old, new in (('/var/lib/dukcapil-cctv', tmp_path / 'var'), ('/srv/piak', tmp_path / 'srv'), ('//arsip/piak', tmp_path / 'arsip')):
+        text = text.replace(old, str(new))
+    shutil.copytree(FIXTURES, tmp_path / 'var' / 'runs')
+    os.rename(tmp_path / 'var' / 'runs' / 'smg-2026-03-10-01.json', tmp_path / 'var' / 'runs' / (RUN_ID + '.json'))
+    return [{'name': 'EXAMPLES of ' + module, 'hosts': 'localhost', 'gather_facts': False,
+             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': yaml.safe_load(text)}]
+
+
+def test_examples_run(run_playbook, tmp_path):
+    result = run_playbook(example_play('sop_report', tmp_path))
+    assert result.rc == 0, result
+    assert (tmp_path / 'var' / 'reports' / RUN_ID / (RUN_ID + '.en.pdf')).exists()
