@@ -45,7 +45,7 @@ def _serve_once(reply):
     srv.listen(1)
 
     def _answer():
-        conn, _ = srv.accept()
+        conn = srv.accept()[0]
         with conn:
             conn.recv(1024)
             if reply:
