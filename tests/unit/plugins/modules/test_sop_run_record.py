@@ -1,0 +1,117 @@
+# Copyright (c) 2026, dukcapil.cctv contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+
+from ansible_collections.dukcapil.cctv.plugins.modules import sop_run_record
+
+OPEN = {
+    'run_id': 'SMG-2026-03-10-01',
+    'site': {'code': 'SMG', 'name': 'Dinas Kependudukan dan Pencatatan Sipil Kabupaten Semarang'},
+    'operator': {'name': 'Budi Santoso, S.Kom.', 'nip': '198805122015031002', 'certificate': '800/017/SERT-APK/2024'},
+    'window': {'start': '2026-03-10T08:00:00+07:00', 'end': '2026-03-10T16:00:00+07:00'},
+    'rooms': [{'name': 'Ruang Server'}],
+    'step': {'number': 1, 'result': 'ok', 'started': '2026-03-10T08:00:00+07:00', 'ended': '2026-03-10T08:10:00+07:00'},
+}
+
+
+def _args(tmp_path, **extra):
+    args = {'path': str(tmp_path / 'record.json')}
+    args.update(extra)
+    return args
+
+
+def _load(tmp_path):
+    return json.loads((tmp_path / 'record.json').read_text())
+
+
+def test_open_creates_then_is_idempotent(tmp_path, run_module):
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    assert not failed and result['changed'] and result['created']
+    assert _load(tmp_path)['steps']['1']['result'] == 'ok'
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    assert not failed and not result['changed'] and not result['created']
+
+
+def test_check_mode_predicts_and_writes_nothing(tmp_path, run_module):
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, **OPEN), check_mode=True, diff=True)
+    assert not failed and result['changed'] and result['diff']['before'] == ''
+    assert not (tmp_path / 'record.json').exists()
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, **OPEN), check_mode=True)
+    assert not failed and not result['changed']
+
+
+def test_now_fills_a_time_only_once(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    step = {'number': 2, 'result': 'ok', 'started': 'now', 'ended': 'now'}
+    result, _ = run_module(sop_run_record.main, _args(tmp_path, step=step))
+    assert result['changed']
+    first = _load(tmp_path)['steps']['2']
+    assert first['started'].startswith('20') and first['started'][-6] in '+-'
+    result, _ = run_module(sop_run_record.main, _args(tmp_path, step=step))
+    assert not result['changed'] and _load(tmp_path)['steps']['2'] == first
+
+
+def test_cameras_merge_by_name(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'room': 'Ruang Server', 'serial': 'S1'}]))
+    result, _ = run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'mac': '44:19:b6:00:00:01'}]))
+    assert result['changed']
+    assert _load(tmp_path)['cameras'] == [{'name': 'cam-1', 'room': 'Ruang Server', 'serial': 'S1', 'mac': '44:19:b6:00:00:01'}]
+
+
+def test_invalid_fact_names_path_and_value_and_leaves_file(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    before = (tmp_path / 'record.json').read_text()
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'mac': '44:19:b6:zz'}]))
+    assert failed
+    assert "cameras[0].mac: '44:19:b6:zz' is not a MAC address" in result['msg']
+    assert (tmp_path / 'record.json').read_text() == before
+
+
+def test_secret_is_refused(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'password': 'hunter2'}]))
+    assert failed and 'hunter2' not in result['msg']
+
+
+def test_create_needs_identity(tmp_path, run_module):
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, rooms=[{'name': 'Ruang Server'}]))
+    assert failed and result['msg'].startswith('run_id, site, operator: needed to create the run record')
+
+
+def test_wrong_run_id_and_step_number(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, run_id='OTHER-1'))
+    assert failed and "run_id: 'OTHER-1' does not match" in result['msg']
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, step={'number': 12, 'result': 'ok'}))
+    assert failed and result['msg'] == 'step.number: 12 is not a step of the SOP (1 to 9)'
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, step={'number': 4, 'notes': 'x'}))
+    assert failed and result['msg'] == 'step.result: missing for step 4, which has no result yet'
+
+
+def _add_camera(path, index):
+    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+    args = {'path': path, 'cameras': [{'name': 'cam-%02d' % index, 'room': 'Ruang Server', 'serial': 'S%02d' % index}]}
+    with patch_module_args(args):
+        try:
+            sop_run_record.main()
+        except BaseException:  # pylint: disable=broad-exception-caught
+            pass  # exit_json ends the module (SystemExit, or the fixture's exception when inherited)
+
+
+def test_concurrent_writers_lose_nothing(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, **OPEN))
+    ctx = multiprocessing.get_context('fork')
+    procs = [ctx.Process(target=_add_camera, args=(str(tmp_path / 'record.json'), i)) for i in range(12)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(60)
+    names = sorted(c['name'] for c in _load(tmp_path)['cameras'])
+    assert names == ['cam-%02d' % i for i in range(12)]
