@@ -61,7 +61,8 @@ options:
     type: dict
   step:
     description:
-      - One step's outcome, merged into the record's step of that C(number).
+      - One step's outcome, merged into the record's step of that C(number). A stage marks its
+        start with O(step.started) alone and its end with O(step.result) and O(step.ended).
     type: dict
     suboptions:
       number:
@@ -189,8 +190,6 @@ def merge_step(record, step):
                 continue
             value = rr.now_iso()
         entry[key] = value
-    if 'result' not in entry:
-        raise rr.RecordError('step.result: missing for step %s, which has no result yet' % step['number'])
     steps[str(step['number'])] = entry
 
 
