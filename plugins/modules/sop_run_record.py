@@ -94,7 +94,7 @@ options:
     default: []
   cameras:
     description:
-      - Camera facts to add or update, merged by C(name). Never put a password here: the record
+      - Camera facts to add or update, merged by C(name). Never put a password here; the record
         refuses any key that looks like a secret.
     type: list
     elements: dict
