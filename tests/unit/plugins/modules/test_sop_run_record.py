@@ -49,18 +49,18 @@ def test_check_mode_predicts_and_writes_nothing(tmp_path, run_module):
 def test_now_fills_a_time_only_once(tmp_path, run_module):
     run_module(sop_run_record.main, _args(tmp_path, **OPEN))
     step = {'number': 2, 'result': 'ok', 'started': 'now', 'ended': 'now'}
-    result, _ = run_module(sop_run_record.main, _args(tmp_path, step=step))
+    result = run_module(sop_run_record.main, _args(tmp_path, step=step))[0]
     assert result['changed']
     first = _load(tmp_path)['steps']['2']
     assert first['started'].startswith('20') and first['started'][-6] in '+-'
-    result, _ = run_module(sop_run_record.main, _args(tmp_path, step=step))
+    result = run_module(sop_run_record.main, _args(tmp_path, step=step))[0]
     assert not result['changed'] and _load(tmp_path)['steps']['2'] == first
 
 
 def test_cameras_merge_by_name(tmp_path, run_module):
     run_module(sop_run_record.main, _args(tmp_path, **OPEN))
     run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'room': 'Ruang Server', 'serial': 'S1'}]))
-    result, _ = run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'mac': '44:19:b6:00:00:01'}]))
+    result = run_module(sop_run_record.main, _args(tmp_path, cameras=[{'name': 'cam-1', 'mac': '44:19:b6:00:00:01'}]))[0]
     assert result['changed']
     assert _load(tmp_path)['cameras'] == [{'name': 'cam-1', 'room': 'Ruang Server', 'serial': 'S1', 'mac': '44:19:b6:00:00:01'}]
 
