@@ -56,20 +56,31 @@ def check_ipv4_plan(address, prefix_length, gateway=None, field_prefix=''):
     return iface
 
 
-def who_answers(address, ports, timeout=1.0):
+def who_answers(address, ports, timeout=1.0, refused_means_taken=False):
     """Return a description of what answers on ``address`` at any of ``ports``, or None.
 
     A TCP connection that is accepted means the address is taken. For an HTTP service the
     ``Server`` header (or the status line) says what it is, so an error can name it.
+
+    With ``refused_means_taken``, a refused connection (a TCP reset) also means the address is
+    taken: on a real network only a live host (or a firewall rejecting for it) resets a
+    connection, an empty address times out. Leave it off for loopback addresses, where the
+    local kernel resets every connection to a closed port.
     """
+    refused = None
     for port in ports:
         try:
             sock = socket.create_connection((str(address), int(port)), timeout=timeout)
+        except ConnectionRefusedError:
+            refused = refused or port
+            continue
         except OSError:
             continue
         with sock:
             banner = _http_banner(sock, address, timeout)
         return '%s:%d answers (%s)' % (address, port, banner) if banner else '%s:%d accepts connections' % (address, port)
+    if refused_means_taken and refused is not None:
+        return '%s:%d refuses connections (a live host, or a firewall in front of one, is at that address)' % (address, refused)
     return None
 
 

@@ -92,3 +92,49 @@ MEDIA2_URI_FALLBACK = True
 # Examples: "CST-08:00" (UTC+8), "UTC5:0", "EST-1:00:00" (label EST but UTC+1),
 # "CST7:00:00DST01:00:00,M3.2.0/02:00:00,..." (Hikvision), ":America/Edmonton" (Pelco Region).
 POSIX_TZ_STD_PATTERN = r'^\s*(?:<[^>]*>|[A-Za-z]{3,})([+-]?)(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2}))?'
+
+# ------------------------------------------------------------------ accounts and discovery --
+# Factory credentials by vendor, for onvif_camera_user (its ``vendor`` option, and ``auto``,
+# which matches the manufacturer a camera reports in GetDeviceInformation against
+# ``manufacturers``, case-insensitive regular expressions). Values as the vendors' installation
+# guides give them for firmwares that ship with a password; newer firmwares of several of
+# these vendors ship with no user at all and must be activated instead (the module detects a
+# camera without users from its answers, see NOT_ACTIVATED_PATTERNS). The
+# simulator's personalities use the same facts (axis root/pass, hikvision activation or
+# admin/12345 on old firmware, generic admin/admin).
+FACTORY_CREDENTIALS = {
+    'axis': {'manufacturers': (r'^\s*axis\b',), 'username': 'root', 'password': 'pass'},
+    'dahua': {'manufacturers': (r'\bdahua\b',), 'username': 'admin', 'password': 'admin'},
+    'generic': {'manufacturers': (), 'username': 'admin', 'password': 'admin'},
+    'hikvision': {'manufacturers': (r'\bhikvision\b',), 'username': 'admin', 'password': '12345'},
+    'uniview': {'manufacturers': (r'\buniview\b', r'^\s*unv\b'), 'username': 'admin', 'password': '123456'},
+}
+
+# How a camera that was never activated says so when it refuses a request (matched on the
+# fault's reason and detail, case-insensitive). The Hikvision family answers NotAuthorized
+# with "The device is not activated" in the Detail (modelled by the simulator); a device that
+# follows the ONVIF core rule instead answers GetUsers without credentials with an empty list.
+NOT_ACTIVATED_PATTERNS = (
+    r'\bnot\s+(?:yet\s+)?activated\b',
+    r'\bactivat(?:e|ion)\s+(?:is\s+)?required\b',
+    r'\binactive\s+device\b',
+)
+
+# WS-Discovery scopes (onvif://www.onvif.org/<key>/<value>) onvif_discovery reads. The ONVIF
+# core defines name, hardware and location but no maker scope; some firmwares add one under
+# these keys. Without one, most firmwares leave the maker's name in the ``name`` scope until
+# someone renames the camera (name/DVC in dvc-dcn-bm2220lpr, name/TP-IPC in tplink-tapo-c200),
+# so the maker falls back to it. The MAC scope appears on Hikvision-family firmware
+# (hikvision-dfi6256te, ezviz-ds-2de2c400ig-w-w ProbeMatches).
+MAKER_SCOPE_KEYS = ('mfr', 'manufacturer', 'brand', 'vendor')
+MAC_SCOPE_KEYS = ('mac',)
+
+# Factory IPv4 addresses by manufacturer prefix (GetDeviceInformation Manufacturer, compared
+# upper-case), from the vendors' manuals. onvif_camera_ip names it in the message for a camera
+# that did not come back after an address change: a reset puts the camera there.
+FACTORY_ADDRESSES = (
+    ('HIKVISION', '192.168.1.64'),
+    ('AXIS', '192.168.0.90'),
+    ('DAHUA', '192.168.1.108'),
+    ('UNIVIEW', '192.168.1.13'),
+)

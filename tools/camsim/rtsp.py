@@ -34,6 +34,13 @@ def sdp(camera, profile):
 
 def _stream(camera, target):
     path = urlsplit(target).path
+    # Profiles may share a path and differ by the query (Axis media.amp?profile=...): an exact
+    # path+query match names the profile; otherwise the first profile on that path answers.
+    parts = urlsplit(target)
+    for profile in camera.personality["profiles"]:
+        wanted = urlsplit(profile["rtsp_path"])
+        if (wanted.path, wanted.query) == (parts.path, parts.query):
+            return profile
     for profile in camera.personality["profiles"]:
         if urlsplit(profile["rtsp_path"]).path == path:
             return profile

@@ -102,6 +102,9 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers impor
     get_snapshot_uri, get_stream_uri, get_users, interface_addresses, normalise_interface,
     normalise_mac, parse_probe_matches, primary_interface, strip_uri_credentials,
 )
+from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.network import (  # noqa: F401 pylint: disable=unused-import
+    AddressTakenError, CameraIpJob, CameraLostError, NetworkChangeError, OtherDeviceError, Plan,
+)
 
 
 def onvif_argument_spec():

@@ -244,6 +244,15 @@ class OnvifClient:
         self._clock = clock
         return clock
 
+    def refresh_clock(self):
+        """Forget the clock read before and read it again; return the new clock dict.
+
+        Call it after SetSystemDateAndTime (or anything else that moves the camera clock):
+        WS-Security is signed with the camera's time, so the offset must follow the clock.
+        """
+        self._clock = None
+        return self.get_system_date_and_time()
+
     def _ensure_clock(self):
         if self._offset is not None or self.auth_mode == 'digest':
             return
@@ -393,6 +402,16 @@ class OnvifClient:
         """Run a WSDL operation with authentication; return its reply as plain data."""
         method = self._method(service, operation)  # may discover services first
         return self._perform(operation, lambda: to_plain(serialize_object(method(**params), dict)))
+
+    def call_anonymous(self, service, operation, **params):
+        """Run a WSDL operation without any credentials (no WS-Security header, no HTTP Digest).
+
+        For a device without users (ONVIF core: it accepts requests without authentication,
+        and CreateUsers activates it) and for probing whether something answers ONVIF at all.
+        Never falls back to a signed request, so it never counts as a failed login.
+        """
+        method = self._method(service, operation)
+        return self._perform(operation, lambda: to_plain(serialize_object(method(**params), dict)), anonymous=True)
 
     def _method(self, service, operation):
         proxy = self._proxy(service)
