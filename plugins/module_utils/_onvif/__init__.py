@@ -105,6 +105,10 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers impor
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.network import (  # noqa: F401 pylint: disable=unused-import
     AddressTakenError, CameraIpJob, CameraLostError, NetworkChangeError, OtherDeviceError, Plan,
 )
+# Accounts (onvif_camera_user) and discovery (onvif_discovery): used as namespaces, ``users.plan(...)``.
+from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import discovery, users  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.users import AccountError  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.discovery import DiscoveryError  # noqa: F401 pylint: disable=unused-import
 
 
 def onvif_argument_spec():
