@@ -13,7 +13,9 @@ from __future__ import annotations
 import fcntl
 import glob
 import os
+import random
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -98,3 +100,33 @@ def run_playbook(tmp_path, collections_path):
         return PlaybookResult(proc)
 
     return _run
+
+
+def _free_block(taken, port=8000):
+    """A 127.X.Y.0/24 block nobody listens in (X 200..249: apart from the simulator tests' 100..199)."""
+    rng = random.Random(os.getpid() ^ int.from_bytes(os.urandom(4), 'big'))
+    for dummy in range(400):
+        prefix = '127.%d.%d' % (rng.randrange(200, 250), rng.randrange(0, 256))
+        if prefix in taken:
+            continue
+        probe = socket.socket()
+        try:
+            probe.bind((prefix + '.1', port))
+        except OSError:
+            continue
+        finally:
+            probe.close()
+        taken.add(prefix)
+        return prefix
+    raise RuntimeError('no free loopback block')
+
+
+@pytest.fixture(scope='session')
+def free_blocks():
+    """free_blocks(count) -> that many '127.X.Y' prefixes of /24 blocks where nothing listens yet.
+
+    Each pytest-xdist worker draws from its own random sequence, so simulated cameras of tests
+    running in parallel never share an address.
+    """
+    taken = set()
+    return lambda count=1: [_free_block(taken) for dummy in range(count)]

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import socket
 import time
 
 import pytest
@@ -26,28 +24,10 @@ HIK_PASSWORD = 'Admin12345'
 HTTP_PORT = 8000
 
 
-def _free_blocks(count):
-    """``count`` different 127.X.Y.0/24 blocks nobody listens in (X 200..249, apart from the simulator tests)."""
-    rng = random.Random(os.getpid() ^ int.from_bytes(os.urandom(4), 'big'))
-    blocks = []
-    while len(blocks) < count:
-        prefix = '127.%d.%d' % (rng.randrange(200, 250), rng.randrange(0, 256))
-        if prefix in blocks:
-            continue
-        probe = socket.socket()
-        try:
-            probe.bind((prefix + '.1', HTTP_PORT))
-            blocks.append(prefix)
-        except OSError:
-            continue
-        finally:
-            probe.close()
-    return blocks
-
 
 @pytest.fixture(scope='module')
-def site():
-    home, away = _free_blocks(2)
+def site(free_blocks):
+    home, away = free_blocks(2)
     hik = {'vendor': 'hikvision', 'activated': True, 'password': HIK_PASSWORD}
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import socket
 import subprocess
 import sys
 
@@ -31,25 +29,10 @@ WRONG = ('Wr0ng-Guess-1', 'Wr0ng-Guess-2')
 INSTALLER_PASSWORD = 'Install3r-Pw'
 
 
-def _free_block():
-    """A 127.X.Y.0/24 block nobody listens in (X 200..249: apart from the simulator tests' 100..199)."""
-    rng = random.Random(os.getpid() ^ int.from_bytes(os.urandom(4), 'big'))
-    for dummy in range(200):
-        prefix = '127.%d.%d' % (rng.randrange(200, 250), rng.randrange(0, 256))
-        probe = socket.socket()
-        try:
-            probe.bind((prefix + '.1', HTTP_PORT))
-            return prefix
-        except OSError:
-            continue
-        finally:
-            probe.close()
-    raise RuntimeError('no free loopback block')
-
 
 @pytest.fixture
-def site():
-    prefix = _free_block()
+def site(free_blocks):
+    prefix = free_blocks()[0]
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [

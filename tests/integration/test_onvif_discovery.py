@@ -36,21 +36,6 @@ PASSWORD = 'Site-Adm1n-26'
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _free_block():
-    """A 127.X.Y.0/24 block nobody listens in (X 200..249: apart from the simulator tests' 100..199)."""
-    rng = random.Random(os.getpid() ^ int.from_bytes(os.urandom(4), 'big'))
-    for dummy in range(200):
-        prefix = '127.%d.%d' % (rng.randrange(200, 250), rng.randrange(0, 256))
-        probe = socket.socket()
-        try:
-            probe.bind((prefix + '.1', HTTP_PORT))
-            return prefix
-        except OSError:
-            continue
-        finally:
-            probe.close()
-    raise RuntimeError('no free loopback block')
-
 
 def site_data(prefix):
     admin = {'username': 'admin', 'password': PASSWORD, 'level': 'Administrator'}
@@ -67,8 +52,8 @@ def site_data(prefix):
 
 
 @pytest.fixture(scope='module')
-def site():
-    prefix = _free_block()
+def site(free_blocks):
+    prefix = free_blocks()[0]
     with camsim.Site.from_dict(site_data(prefix)) as running:
         running.prefix = prefix
         yield running
@@ -92,7 +77,7 @@ def test_unicast_and_factory_probe_find_every_camera(site, run_playbook, tmp_pat
     out = tmp_path / 'found.json'
     args = {'addresses': [cams[n].address for n in ('cam-hik', 'cam-axis', 'cam-gen')],
             'factory_addresses': [cams['cam-new'].address, site.prefix + '.108', site.prefix + '.99'],
-            'port': HTTP_PORT, 'timeout': 2, 'username': 'admin', 'password': PASSWORD}
+            'port': HTTP_PORT, 'timeout': 5, 'username': 'admin', 'password': PASSWORD}
     started = time.monotonic()
     run = run_playbook(discovery_play(out, args), extra_args=['-vvv'])
     elapsed = time.monotonic() - started
@@ -126,7 +111,7 @@ def test_check_mode_without_credentials(site, run_playbook, tmp_path):
     out = tmp_path / 'found.json'
     cams = site.cameras
     run = run_playbook(discovery_play(out, {'factory_addresses': [c.address for c in cams.values()], 'port': HTTP_PORT,
-                                            'timeout': 2}), check=True)
+                                            'timeout': 5}), check=True)
     assert run.rc == 0, run
     found = json.loads(out.read_text())
     assert found['changed'] is False and found['not_found'] == []
@@ -208,7 +193,7 @@ def test_multicast_inside_a_network_namespace(netns, collections_path, tmp_path)
         assert proc.stdout.readline().strip() == 'ready', proc.stderr.read()
         out = tmp_path / 'found.json'
         playbook = tmp_path / 'playbook.yml'
-        playbook.write_text(yaml.safe_dump(discovery_play(out, {'multicast_interface': '127.0.0.1', 'timeout': 2,
+        playbook.write_text(yaml.safe_dump(discovery_play(out, {'multicast_interface': '127.0.0.1', 'timeout': 5,
                                                                 'username': 'admin', 'password': PASSWORD}), sort_keys=False))
         inventory = tmp_path / 'inventory.yml'
         inventory.write_text(textwrap.dedent('''
@@ -236,7 +221,8 @@ def test_multicast_inside_a_network_namespace(netns, collections_path, tmp_path)
     devices = dict((d['address'], d) for d in found['devices'])
     assert set(devices) == set(c['address'] for c in data['cameras'])
     assert all(d['found_by'] == ['multicast'] for d in devices.values())
-    assert devices['127.0.5.90']['maker'] == 'AXIS' and devices['127.0.5.90']['identity']['manufacturer'] == 'AXIS'
+    assert devices['127.0.5.90']['maker'] == 'AXIS', devices['127.0.5.90']
+    assert (devices['127.0.5.90']['identity'] or {}).get('manufacturer') == 'AXIS', devices['127.0.5.90']['identity_error']
     assert devices['127.0.5.64']['identity'] is None  # not activated
     assert found['not_found'] == []
-    assert elapsed < 30
+    assert elapsed < 60  # bounded: timeout 5 s for the probe, as much again for identities, plus ansible-playbook
