@@ -24,7 +24,6 @@ HIK_PASSWORD = 'Admin12345'
 HTTP_PORT = 8000
 
 
-
 @pytest.fixture(scope='module')
 def site(free_blocks):
     prefix = free_blocks()[0]

@@ -29,7 +29,6 @@ WRONG = ('Wr0ng-Guess-1', 'Wr0ng-Guess-2')
 INSTALLER_PASSWORD = 'Install3r-Pw'
 
 
-
 @pytest.fixture
 def site(free_blocks):
     prefix = free_blocks()[0]

@@ -18,7 +18,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -34,7 +33,6 @@ pytestmark = pytest.mark.integration
 HTTP_PORT = 8000
 PASSWORD = 'Site-Adm1n-26'
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
 
 
 def site_data(prefix):

@@ -26,7 +26,6 @@ HTTP_PORT = 8000
 RTSP_PORT = 8554
 
 
-
 @pytest.fixture(scope='module')
 def site(free_blocks):
     prefix = free_blocks()[0]

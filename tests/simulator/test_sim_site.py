@@ -102,6 +102,6 @@ def test_demo_site_file_loads():
     path = os.path.join(ROOT, "tools", "camsim", "sites", "demo.yml")
     site = camsim.Site.from_file(path)
     vendors = sorted(c.vendor for c in site.cameras.values())
-    assert vendors == ["axis", "axis", "hikvision", "hikvision"]
+    assert vendors == ["axis", "axis", "hikvision", "hikvision", "hikvision", "hikvision"]
     with open(path) as handle:
-        assert len(yaml.safe_load(handle)["cameras"]) == 4
+        assert len(yaml.safe_load(handle)["cameras"]) == 6
