@@ -25,13 +25,11 @@ import csv
 import datetime
 import io
 import os
-import random
 import re
 import sqlite3
-import time
-from urllib.parse import quote
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record as rr
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _sqlite
 
 DEFAULT_DATABASE = '/var/lib/dukcapil-cctv/buku-agenda.sqlite3'
 DEFAULT_NUMBER_FORMAT = '{seq:03d}/{code}/{year}'
@@ -76,6 +74,7 @@ SCHEMA = (
     """CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
         BEGIN SELECT RAISE(ABORT, 'the agenda book is append-only: entries are never deleted'); END""",
 )
+_SCHEMA_VERSION_ROW = ("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
 
 class AgendaError(Exception):
@@ -112,55 +111,16 @@ def check_number_format(number_format):
 
 def connect(path, timeout=30.0, readonly=False):
     """Open the book (autocommit mode: transactions are explicit) with a busy timeout."""
-    try:
-        if readonly:
-            conn = sqlite3.connect('file:%s?mode=ro' % quote(os.path.abspath(path)), timeout=timeout,
-                                   isolation_level=None, uri=True)
-        else:
-            conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute('PRAGMA busy_timeout = %d' % int(timeout * 1000))
-    except sqlite3.Error as exc:
-        raise AgendaError('cannot open the agenda book %s: %s' % (path, exc)) from exc
-    return conn
-
-
-def _locked(exc):
-    text = str(exc).lower()
-    return 'locked' in text or 'busy' in text
+    return _sqlite.connect(path, timeout, readonly=readonly, error=AgendaError, what='agenda book')
 
 
 def _transaction(path, work, timeout=30.0, retries=50):
-    """Run ``work(conn)`` in a BEGIN IMMEDIATE transaction, retrying while the book is busy."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    for attempt in range(retries + 1):
-        conn = connect(path, timeout)
-        try:
-            conn.execute('BEGIN IMMEDIATE')
-            for statement in SCHEMA:
-                conn.execute(statement)
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            result = work(conn)
-            conn.execute('COMMIT')
-            return result
-        except sqlite3.OperationalError as exc:
-            if conn.in_transaction:
-                conn.execute('ROLLBACK')
-            if not _locked(exc) or attempt == retries:
-                raise AgendaError('cannot write the agenda book %s: %s' % (path, exc)) from exc
-            time.sleep(random.uniform(0.01, 0.05) * min(attempt + 1, 10))
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute('ROLLBACK')
-            raise
-        finally:
-            conn.close()
-    raise AgendaError('cannot write the agenda book %s: still busy' % path)  # pragma: no cover
+    """Run ``work(conn)`` in a BEGIN IMMEDIATE transaction (the schema made first), retrying while busy."""
+    return _sqlite.transaction(path, work, SCHEMA + (_SCHEMA_VERSION_ROW,), timeout=timeout, retries=retries,
+                               error=AgendaError, what='agenda book')
 
 
-def _row(row):
-    return {key: row[key] for key in row.keys()}
+_row = _sqlite.row_dict
 
 
 def find(conn, run_id, report_hash=None):
@@ -175,7 +135,7 @@ def find(conn, run_id, report_hash=None):
 
 
 def _has_entries_table(conn):
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries'").fetchone() is not None
+    return _sqlite.has_table(conn, 'entries')
 
 
 def _next(conn, given, number_format, code, recorded_at, path):
