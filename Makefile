@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test venv sanity units simulator integration lint build clean
+.PHONY: demo test venv sanity units simulator integration molecule lint build clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ test: venv
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python tools/testrun.py
 
 # Single steps, for development.
-build sanity units simulator integration lint: venv
+build sanity units simulator integration molecule lint: venv
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python tools/testrun.py $@
 
 clean:

@@ -6,7 +6,7 @@
 Steps (each timed): build the collection tarball and install it; ansible-doc of every module;
 ansible-test sanity on a real ansible_collections/ copy; the unit tests; the simulator's tests;
 the integration tests (ansible-playbook against the simulator, using the installed tarball);
-ansible-lint (production profile); antsibull-changelog lint.
+one Molecule scenario per role; ansible-lint (production profile); antsibull-changelog lint.
 
 Usage: python tools/testrun.py [step ...]   (default: all steps)
 The last line is ``N passed, N failed`` (pytest tests counted one by one, the other steps one
@@ -33,7 +33,7 @@ SANITY_COLL = os.path.join(SANITY_ROOT, 'ansible_collections', 'dukcapil', 'cctv
 REPORTS = os.path.join(BUILD, 'test-reports')
 BIN = os.path.dirname(sys.executable)
 
-STEPS = ('build', 'sanity', 'units', 'simulator', 'integration', 'lint')
+STEPS = ('build', 'sanity', 'units', 'simulator', 'integration', 'molecule', 'lint')
 
 
 def run(cmd, cwd=ROOT, env=None, check=True):
@@ -156,6 +156,19 @@ def step_integration():
         step_build()
     return _pytest('integration', ['tests/integration'], ['-n', '2'],
                    env={'DUKCAPIL_TEST_COLLECTIONS': INSTALLED})
+
+
+def step_molecule():
+    """One Molecule scenario per role (tools/molecule_all.py), from the installed tarball."""
+    if not os.path.isdir(INSTALLED):
+        step_build()
+    os.makedirs(REPORTS, exist_ok=True)
+    xml = os.path.join(REPORTS, 'molecule.xml')
+    code = run([sys.executable, os.path.join(ROOT, 'tools', 'molecule_all.py'), '--junitxml', xml],
+               env={'DUKCAPIL_TEST_COLLECTIONS': INSTALLED}, check=False)
+    if not os.path.exists(xml):
+        raise StepFailed('tools/molecule_all.py exited %d without a report' % code)
+    return xml
 
 
 def step_lint():
