@@ -10,10 +10,12 @@ worker builds it (under a file lock) into build/test-collections.
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import glob
 import os
 import random
+import shutil
 import re
 import socket
 import subprocess
@@ -130,3 +132,26 @@ def free_blocks():
     """
     taken = set()
     return lambda count=1: [_free_block(taken) for dummy in range(count)]
+
+
+@pytest.fixture
+def sop_example_play(tmp_path):
+    """sop_example_play(module) -> a module's EXAMPLES as a play, its paths moved under tmp_path.
+
+    The recorded run of tests/fixtures/run_record is put where the examples expect it.
+    """
+    def _play(module):
+        with open(os.path.join(ROOT, 'plugins', 'modules', module + '.py')) as f:
+            tree = ast.parse(f.read())
+        text = next(node.value.value for node in tree.body
+                    if isinstance(node, ast.Assign) and node.targets[0].id == 'EXAMPLES')
+        for old, new in (('/var/lib/dukcapil-cctv', tmp_path / 'var'), ('/srv/piak', tmp_path / 'srv'),
+                         ('//arsip/piak', tmp_path / 'arsip')):
+            text = text.replace(old, str(new))
+        runs = tmp_path / 'var' / 'runs'
+        shutil.copytree(os.path.join(ROOT, 'tests', 'fixtures', 'run_record'), runs)
+        os.rename(runs / 'smg-2026-03-10-01.json', runs / 'SMG-2026-03-10-01.json')
+        return [{'name': 'EXAMPLES of ' + module, 'hosts': 'localhost', 'gather_facts': False,
+                 'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': yaml.safe_load(text)}]
+
+    return _play

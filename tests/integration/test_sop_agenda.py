@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import ast
 import csv
 import json
 import os
@@ -13,7 +12,6 @@ import shutil
 import sqlite3
 
 import pytest
-import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, 'tests', 'fixtures', 'run_record')
@@ -88,20 +86,8 @@ def test_steps_6_to_9(run_playbook, run_dir, tmp_path):
     assert conn.execute('SELECT COUNT(*) FROM entries').fetchone()[0] == 0
 
 
-def example_play(module, tmp_path):
-    """The module's EXAMPLES as a play, with its paths moved under tmp_path and the fixture record in place."""
-    tree = ast.parse(open(os.path.join(ROOT, 'plugins', 'modules', module + '.py')).read())
-    text = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == 'EXAMPLES')
-    for old, new in (('/var/lib/dukcapil-cctv', tmp_path / 'var'), ('/srv/piak', tmp_path / 'srv'), ('//arsip/piak', tmp_path / 'arsip')):
-        text = text.replace(old, str(new))
-    shutil.copytree(FIXTURES, tmp_path / 'var' / 'runs')
-    os.rename(tmp_path / 'var' / 'runs' / 'smg-2026-03-10-01.json', tmp_path / 'var' / 'runs' / (RUN_ID + '.json'))
-    return [{'name': 'EXAMPLES of ' + module, 'hosts': 'localhost', 'gather_facts': False,
-             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': yaml.safe_load(text)}]
-
-
-def test_examples_run(run_playbook, tmp_path):
-    play = example_play('sop_agenda', tmp_path)
+def test_examples_run(run_playbook, tmp_path, sop_example_play):
+    play = sop_example_play('sop_agenda')
     # The first example uses the default book; keep it under tmp_path.
     play[0]['module_defaults'] = {'dukcapil.cctv.sop_agenda': {'database': str(tmp_path / 'var' / 'buku-agenda.sqlite3')}}
     review = {'record': str(tmp_path / 'var' / 'runs' / (RUN_ID + '.json')), 'decision': 'accepted', 'report_hash': '{{ cctv_report.facts_hash }}'}

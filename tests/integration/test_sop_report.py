@@ -5,13 +5,11 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
 
 import pytest
-import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, 'tests', 'fixtures', 'run_record')
@@ -81,19 +79,7 @@ def test_english_and_a_broken_record(run_playbook, run_dir, tmp_path):
     assert "cameras[1].mac: '44:19:b6:zz' is not a MAC address" in broken.stdout
 
 
-def example_play(module, tmp_path):
-    """The module's EXAMPLES as a play, with its paths moved under tmp_path and the fixture record in place."""
-    tree = ast.parse(open(os.path.join(ROOT, 'plugins', 'modules', module + '.py')).read())
-    text = next(node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == 'EXAMPLES')
-    for old, new in (('/var/lib/dukcapil-cctv', tmp_path / 'var'), ('/srv/piak', tmp_path / 'srv'), ('//arsip/piak', tmp_path / 'arsip')):
-        text = text.replace(old, str(new))
-    shutil.copytree(FIXTURES, tmp_path / 'var' / 'runs')
-    os.rename(tmp_path / 'var' / 'runs' / 'smg-2026-03-10-01.json', tmp_path / 'var' / 'runs' / (RUN_ID + '.json'))
-    return [{'name': 'EXAMPLES of ' + module, 'hosts': 'localhost', 'gather_facts': False,
-             'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': yaml.safe_load(text)}]
-
-
-def test_examples_run(run_playbook, tmp_path):
-    result = run_playbook(example_play('sop_report', tmp_path))
+def test_examples_run(run_playbook, tmp_path, sop_example_play):
+    result = run_playbook(sop_example_play('sop_report'))
     assert result.rc == 0, result
     assert (tmp_path / 'var' / 'reports' / RUN_ID / (RUN_ID + '.en.pdf')).exists()
