@@ -13,12 +13,19 @@ version_added: 0.1.0
 description:
   - Checks the plan of one installation as a whole and returns it completed with what the rooms
     imply (each camera's prefix length and gateway).
-  - Every camera belongs to an existing room; its target address is a valid host address inside
-    its room's subnet (neither the network, the broadcast nor the gateway address); target
-    addresses are unique across the site and never one of a protected host (the room's main
-    and backup servers, whose addresses are reserved) or a workstation; host names are valid and
-    unique; every camera has ONVIF credentials; every workstation watches existing rooms.
-  - Every error names the field and the value. Nothing is contacted.
+  - Every camera belongs to an existing room; its planned address is a valid host address inside
+    its room's subnet (neither the network, the broadcast nor the gateway address); planned
+    addresses are unique across the site and never one of a protected host (the room's main and
+    backup servers, whose addresses are reserved), a room's gateway or a workstation; host names
+    are valid and unique; every camera has ONVIF credentials; every workstation watches existing
+    rooms.
+  - Every room has a name of its own and a subnet with room for cameras (prefix length 1 to 30); its
+    gateway, when given, is a host address inside that subnet and never a protected host's address.
+  - Every error starts with the path of the wrong field (for example C(cameras[1].address)) and its
+    value, names the camera, room, workstation or protected host, and for a clash the field it
+    clashes with. Nothing is contacted.
+  - The step playbooks that touch devices run this check first (C(dukcapil.cctv.site_plan_check)),
+    so a step run on its own, as an AWX job template runs it, never acts on a plan that fails here.
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -34,7 +41,7 @@ options:
     required: true
   cameras:
     description:
-      - The cameras, each with C(name), C(room), C(address) (the target address), optionally
+      - The cameras, each with C(name), C(room), C(address) (the planned address), optionally
         C(hostname) and C(has_credentials) (default true; pass whether the vault gives the camera
         a password, never the password itself).
     type: list
@@ -89,7 +96,7 @@ errors:
   returned: always
   type: list
   elements: str
-  sample: ["cameras[1].address: 10.33.22.5 is already held by protected host db-utama"]
+  sample: ["cameras[1].address: 10.33.22.5 (camera cam-srv-02) is the reserved address of protected host db-utama (protected[0].address)"]
 plan:
   description: The plan as given, each camera completed with C(prefix_length) and C(gateway) from its room.
   returned: always
