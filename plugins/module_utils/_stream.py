@@ -2,10 +2,10 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Prove that a camera streams and sees: RTSP OPTIONS/DESCRIBE, snapshot download, frame analysis.
+"""Prove that a camera streams: RTSP OPTIONS/DESCRIBE and the snapshot download.
 
-Used by ``onvif_stream_check`` (SOP-PIAK-02 step 5). Standard library only, except the frame
-analysis, which needs Pillow (``HAS_PIL``; the module reports it with ``missing_required_lib``).
+Used by ``onvif_stream_check`` (SOP-PIAK-02 step 5). Standard library only; the pictures are
+decoded and judged in ``_picture`` (Pillow).
 
 Safety rule (absolute)
     A stream or snapshot URI comes from the camera. :func:`check_uri_host` refuses any URI whose
@@ -21,13 +21,6 @@ Other rules
     * Errors are :class:`StreamError` subclasses whose message names what was tried, on which
       host:port, and the cause. No message holds the password or more than a short, printable
       excerpt of a reply.
-
-Frames
-    :func:`decode_jpeg` decodes a JPEG completely (a truncated file is an error, never padded),
-    :func:`grey_stats` gives the mean and standard deviation of its grey levels (0-255; a black
-    frame or a covered lens has a standard deviation near 0), :func:`mean_difference` the mean
-    absolute grey-level difference of two frames (0 for the same picture, even when the bytes
-    differ in their metadata).
 """
 
 from __future__ import annotations
@@ -35,23 +28,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
-import io
 import ipaddress
 import os
 import re
 import socket
 import ssl
 import time
-import traceback
 from urllib.parse import urljoin, urlsplit
-
-try:
-    from PIL import Image, ImageChops, ImageStat
-    HAS_PIL = True
-    PIL_IMPORT_ERROR = None
-except ImportError:
-    HAS_PIL = False
-    PIL_IMPORT_ERROR = traceback.format_exc()
 
 USER_AGENT = 'dukcapil.cctv onvif_stream_check'
 DEFAULT_PORTS = {'rtsp': 554, 'http': 80, 'https': 443}
@@ -106,10 +89,6 @@ class StreamAuthError(StreamError):
 
 class StreamResponseError(StreamError):
     """An answer that is not what the protocol or the check expects."""
-
-
-class FrameError(Exception):
-    """The bytes are not a complete, decodable JPEG picture."""
 
 
 # ----------------------------------------------------------------------------- addresses --
@@ -608,84 +587,3 @@ def fetch_snapshot(uri, hostname, username, password, timeout=10.0, validate_cer
             raise StreamResponseError('HTTP %d %s' % (status, reason), operation, where)
         return body, (msg.get('Content-Type') or '').split(';')[0].strip().lower() or None
 
-
-# ---------------------------------------------------------------------------------- frames --
-def decode_jpeg(data):
-    """Decode JPEG bytes completely; the loaded Pillow image, or FrameError saying why not."""
-    if not HAS_PIL:
-        raise FrameError('Pillow is not installed')
-    if not data:
-        raise FrameError('the snapshot is empty')
-    if not data.startswith(b'\xff\xd8'):
-        raise FrameError('not a JPEG (it starts with %s)' % printable(data))
-    if not data.rstrip(b'\x00\r\n ').endswith(b'\xff\xd9'):
-        raise FrameError('truncated JPEG (no end-of-image marker; %d bytes)' % len(data))
-    try:
-        image = Image.open(io.BytesIO(data))
-        if image.format != 'JPEG':
-            raise FrameError('not a JPEG (Pillow reads it as %s)' % image.format)
-        image.load()
-    except FrameError:
-        raise
-    except Exception as exc:  # pylint: disable=broad-except
-        # Pillow raises OSError, SyntaxError, ValueError, DecompressionBombError... for bad data.
-        raise FrameError('the JPEG does not decode (%s: %s)' % (type(exc).__name__, exc))
-    return image
-
-
-def grey_stats(image):
-    """(mean, standard deviation) of the grey levels (0-255) of a Pillow image."""
-    stat = ImageStat.Stat(image.convert('L'))
-    return stat.mean[0], stat.stddev[0]
-
-
-def mean_difference(first, second):
-    """Mean absolute grey-level difference (0-255) of two images, the second scaled to the first's size."""
-    a = first.convert('L')
-    b = second.convert('L')
-    if b.size != a.size:
-        b = b.resize(a.size)
-    return ImageStat.Stat(ImageChops.difference(a, b)).mean[0]
-
-
-def judge_frames(first, second, interval, uniform_threshold, frozen_threshold):
-    """Judge two snapshots taken ``interval`` seconds apart: ``(verdicts, measurements)``.
-
-    ``first`` and ``second`` are ``(bytes, decoded image)``; ``second`` is None when there is no
-    valid second frame. ``verdicts`` maps ``not_uniform`` and ``not_frozen`` to ``(True, detail)``,
-    ``(False, detail)``, or ``(None, reason)`` when the check cannot be made: a uniform picture is
-    not judged for movement, its cause is the uniformity. ``measurements`` has width, height,
-    size (bytes), brightness (mean grey), contrast (grey standard deviation) and difference
-    (mean absolute grey difference of the two frames, None when not measured).
-    """
-    data, image = first
-    mean, stddev = grey_stats(image)
-    measured = {'width': image.size[0], 'height': image.size[1], 'size': len(data), 'brightness': round(mean, 2),
-                'contrast': round(stddev, 2), 'difference': None}
-    verdicts = {}
-    uniform = stddev < uniform_threshold
-    if uniform:
-        kind = ('a black frame or a covered lens' if mean < 48 else 'a blinded lens or a white frame' if mean > 207
-                else 'a flat picture: covered, fogged or far out of focus')
-        verdicts['not_uniform'] = (False, 'the picture is uniform (grey-level standard deviation %.2f below %s, mean %.1f: %s)'
-                                   % (stddev, uniform_threshold, mean, kind))
-    else:
-        verdicts['not_uniform'] = (True, 'grey levels vary (standard deviation %.2f, threshold %s; mean %.1f)'
-                                   % (stddev, uniform_threshold, mean))
-    if second is None:
-        verdicts['not_frozen'] = (None, 'no valid second frame')
-    elif uniform:
-        verdicts['not_frozen'] = (None, 'the picture is uniform')
-    elif second[0] == data:
-        measured['difference'] = 0.0
-        verdicts['not_frozen'] = (False, 'the picture is frozen: the two frames taken %s s apart are byte-identical' % interval)
-    else:
-        difference = mean_difference(image, second[1])
-        measured['difference'] = round(difference, 3)
-        if difference < frozen_threshold:
-            verdicts['not_frozen'] = (False, 'the picture is frozen: the two frames taken %s s apart show the same picture '
-                                      '(mean grey-level difference %.3f below %s)' % (interval, difference, frozen_threshold))
-        else:
-            verdicts['not_frozen'] = (True, 'the frames taken %s s apart differ (mean grey-level difference %.2f, threshold %s)'
-                                      % (interval, difference, frozen_threshold))
-    return verdicts, measured

@@ -285,7 +285,7 @@ import time
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dukcapil.cctv.plugins.module_utils import _stream
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _picture, _stream
 from ansible_collections.dukcapil.cctv.plugins.module_utils._files import write_file
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import (
     OnvifClient, OnvifError, check_onvif_libs, get_profiles, get_snapshot_uri, get_stream_uri, onvif_argument_spec,
@@ -366,8 +366,8 @@ def take_frame(params, uri, which):
     except _stream.StreamError as exc:
         return '%s: %s' % (which, exc)
     try:
-        return data, _stream.decode_jpeg(data)
-    except _stream.FrameError as exc:
+        return data, _picture.decode_jpeg(data)
+    except _picture.FrameError as exc:
         return '%s: %s' % (which, exc)
 
 
@@ -397,8 +397,8 @@ def check_frames(params, result, outcome):
     else:
         outcome.ok('snapshot_valid', 'two %dx%d JPEG frames (%d and %d bytes) decode completely'
                    % (image.size[0], image.size[1], len(data), len(second[0])))
-    verdicts, measured = _stream.judge_frames(first, second, params['frame_interval'], params['uniform_threshold'],
-                                              params['frozen_threshold'])
+    verdicts, measured = _picture.judge_frames(first, second, params['frame_interval'], params['uniform_threshold'],
+                                               params['frozen_threshold'])
     result['measurements'].update(measured)
     for check in later:
         ok, detail = verdicts[check]
@@ -441,8 +441,8 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     check_onvif_libs(module)
-    if not _stream.HAS_PIL:
-        module.fail_json(msg=missing_required_lib('Pillow'), exception=_stream.PIL_IMPORT_ERROR)
+    if not _picture.HAS_PIL:
+        module.fail_json(msg=missing_required_lib('Pillow'), exception=_picture.PIL_IMPORT_ERROR)
     params = module.params
     params['name'] = params['name'] or params['hostname']
     if params['name'] in ('.', '..') or '/' in params['name'] or os.sep in params['name'] or '\0' in params['name']:

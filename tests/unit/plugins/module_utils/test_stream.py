@@ -1,7 +1,9 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""_stream: the RTSP client and the snapshot download against tiny fake servers on 127.0.0.1, and the frame analysis.
+"""_stream: the RTSP client and the snapshot download against tiny fake servers on 127.0.0.1.
+
+The pictures are judged in _picture (its tests: test_picture.py).
 
 The fake servers check Digest answers with their own arithmetic (RFC 2617), written here and
 not taken from the client, so a mistake in one does not hide in the other.
@@ -407,72 +409,3 @@ def test_snapshot_timeout():
         with pytest.raises(_stream.StreamTimeoutError, match=r'HTTP GET snapshot on 127.0.0.1:\d+ failed: no answer within 0.5 s'):
             _stream.fetch_snapshot('http://127.0.0.1:%d/snap.jpg' % silent.port, '127.0.0.1', USER, PASSWORD, timeout=0.5)
         assert time.monotonic() - started < 2
-
-
-# ---------------------------------------------------------------------------------- frames --
-def test_a_valid_jpeg_decodes():
-    image = _stream.decode_jpeg(jpeg(scene()))
-    assert image.size == (320, 240) and image.format == 'JPEG'
-
-
-@pytest.mark.parametrize('data, message', [
-    (b'', 'the snapshot is empty'),
-    (b'<html><body>login</body></html>', "not a JPEG (it starts with '<html><body>login"),
-    ('png', 'not a JPEG (it starts with'),
-    ('half', 'truncated JPEG (no end-of-image marker'),
-    ('corrupt', 'the JPEG does not decode'),
-])
-def test_broken_frames_are_refused(data, message):
-    good = jpeg(scene())
-    if data == 'png':
-        buffer = io.BytesIO()
-        scene().save(buffer, 'PNG')
-        data = buffer.getvalue()
-    elif data == 'half':
-        data = good[:len(good) // 2]
-    elif data == 'corrupt':
-        data = good[:2] + b'\x00' * 40 + good[-2:]
-    with pytest.raises(_stream.FrameError) as exc:
-        _stream.decode_jpeg(data)
-    assert message in str(exc.value)
-
-
-def test_a_black_frame_is_uniform_and_a_scene_is_not():
-    mean, stddev = _stream.grey_stats(_stream.decode_jpeg(jpeg(Image.new('RGB', (320, 240)))))
-    assert mean < 1 and stddev < 1
-    mean, stddev = _stream.grey_stats(_stream.decode_jpeg(jpeg(scene())))
-    assert stddev > 20
-
-
-def test_frozen_and_moving_frames():
-    first = _stream.decode_jpeg(jpeg(scene()))
-    # the same picture saved again with other metadata: other bytes, same pixels
-    again_bytes = jpeg(scene(), comment=b'2026-03-10 11:06:02')
-    assert again_bytes != jpeg(scene())
-    assert _stream.mean_difference(first, _stream.decode_jpeg(again_bytes)) < 0.01
-    moved = _stream.decode_jpeg(jpeg(scene(shift=60)))
-    assert _stream.mean_difference(first, moved) > 2
-    # another size is compared after scaling, not refused
-    assert _stream.mean_difference(first, _stream.decode_jpeg(jpeg(scene().resize((160, 120))))) < 5
-
-
-def pair(data):
-    return data, _stream.decode_jpeg(data)
-
-
-def test_judge_frames_verdicts():
-    moving, still, black = pair(jpeg(scene())), pair(jpeg(scene(shift=60))), pair(jpeg(Image.new('RGB', (320, 240))))
-    verdicts, measured = _stream.judge_frames(moving, still, 1.0, 5.0, 0.5)
-    assert verdicts['not_uniform'][0] is True and verdicts['not_frozen'][0] is True
-    assert measured['width'] == 320 and measured['size'] == len(moving[0]) and measured['difference'] > 2
-    verdicts, measured = _stream.judge_frames(black, black, 1.0, 5.0, 0.5)
-    assert verdicts['not_uniform'][0] is False and 'a black frame or a covered lens' in verdicts['not_uniform'][1]
-    assert verdicts['not_frozen'] == (None, 'the picture is uniform') and measured['difference'] is None
-    white = pair(jpeg(Image.new('RGB', (320, 240), (255, 255, 255))))
-    assert 'a blinded lens' in _stream.judge_frames(white, None, 1.0, 5.0, 0.5)[0]['not_uniform'][1]
-    verdicts, measured = _stream.judge_frames(moving, moving, 2.0, 5.0, 0.5)
-    assert verdicts['not_frozen'] == (False, 'the picture is frozen: the two frames taken 2.0 s apart are byte-identical')
-    assert measured['difference'] == 0.0
-    verdicts, dummy = _stream.judge_frames(moving, pair(jpeg(scene(), comment=b'new time')), 1.0, 5.0, 0.5)
-    assert verdicts['not_frozen'][0] is False and 'show the same picture' in verdicts['not_frozen'][1]
-    assert _stream.judge_frames(moving, None, 1.0, 5.0, 0.5)[0]['not_frozen'] == (None, 'no valid second frame')

@@ -17,7 +17,7 @@ import pytest
 
 from ansible.module_utils import basic
 
-from ansible_collections.dukcapil.cctv.plugins.module_utils import _stream
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _picture, _stream
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import OnvifAuthError, OnvifFaultError
 from ansible_collections.dukcapil.cctv.plugins.modules import onvif_stream_check
 
@@ -293,7 +293,7 @@ def test_bad_input(run_module, fake, extra, message):
 
 def test_missing_pillow(run_module, fake, monkeypatch):
     fake()
-    monkeypatch.setattr(_stream, 'HAS_PIL', False)
-    monkeypatch.setattr(_stream, 'PIL_IMPORT_ERROR', 'ImportError: No module named PIL')
+    monkeypatch.setattr(_picture, 'HAS_PIL', False)
+    monkeypatch.setattr(_picture, 'PIL_IMPORT_ERROR', 'ImportError: No module named PIL')
     result, failed = run_module(onvif_stream_check.main, args())
     assert failed and 'Pillow' in result['msg']
