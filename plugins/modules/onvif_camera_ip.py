@@ -324,7 +324,7 @@ def main():
         if job is not None:
             for warning in job.warnings:
                 module.warn(warning)
-            details.update(changed=bool(job.applied), applied=job.applied, changes=job.changes, progress=job.progress)
+            details.update(changed=job.changed, applied=job.applied, changes=job.changes, progress=job.progress)
         module.fail_json(msg=str(exc), **details)
     finally:
         if job is not None:

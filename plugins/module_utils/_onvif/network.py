@@ -40,7 +40,7 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.errors import
     OnvifAuthError, OnvifConnectionError, OnvifError, OnvifFaultError, OnvifTimeoutError,
 )
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers import (
-    as_bool, get_clock, get_identity, get_network, interface_addresses, primary_interface,
+    as_bool, connection_problem, get_clock, get_identity, get_network, interface_addresses, primary_interface,
 )
 
 DEFAULT_CHECK_PORTS = (80, 443, 554)  # plus the camera's ONVIF port, first
@@ -105,6 +105,10 @@ class OtherDeviceError(NetworkChangeError):
     """A different device answers at the new address."""
 
 
+class NotAppliedError(NetworkChangeError):
+    """The camera accepted a change (often with an empty reply) but reading it back shows it did not take."""
+
+
 # ---------------------------------------------------------------------------- the plan --
 def _ip(value, field, versions=(4, 6)):
     try:
@@ -130,6 +134,9 @@ class Plan:
     """The validated options. Raises PlanError naming the field and the value; contacts nothing."""
 
     def __init__(self, params):
+        problem = connection_problem(params)
+        if problem:
+            raise PlanError(problem)
         self.hostname = params['hostname']
         self.port = params['port']
         self.timeout = params['timeout']
@@ -280,9 +287,9 @@ def set_date_time(client, kind, timezone, daylight_savings):
 
 
 def set_ipv4(client, token, dhcp, address=None, prefix_length=None):
-    """SetNetworkInterfaces for IPv4 only; return whether the camera asks for a reboot.
+    """SetNetworkInterfaces for IPv4 only; return RebootNeeded (True/False), or None when the reply does not say.
 
-    A reply without RebootNeeded counts as True: a reboot is the one way to be sure it applies.
+    An empty reply is not a request to reboot: the job reads the interface back to decide.
     """
     ipv4 = {'Enabled': True, 'DHCP': bool(dhcp)}
     if not dhcp:
@@ -290,7 +297,7 @@ def set_ipv4(client, token, dhcp, address=None, prefix_length=None):
     reply = client.call('device', 'SetNetworkInterfaces', InterfaceToken=token, NetworkInterface={'Enabled': True, 'IPv4': ipv4})
     if isinstance(reply, dict):
         reply = reply.get('RebootNeeded')
-    return True if reply is None else bool(as_bool(reply))
+    return None if reply is None or reply == '' else bool(as_bool(reply))
 
 
 def system_reboot(client):
@@ -317,6 +324,12 @@ class CameraIpJob:
         self._started = time.monotonic()
         self.identity = None
         self.mac = None
+        self.verified = None  # after the read-back: the changes the camera now shows
+
+    @property
+    def changed(self):
+        """What the camera now holds: the changes read back when there was a read-back, else what was written."""
+        return bool(self.verified) if self.verified is not None else bool(self.applied)
 
     # -- bookkeeping ------------------------------------------------------------------------
     def event(self, text):
@@ -350,9 +363,10 @@ class CameraIpJob:
             client.refresh_clock()
         clock = get_clock(client)
         identity = get_identity(client)
-        network = get_network(client)
+        why = {}
+        network = get_network(client, why)
         primary = primary_interface(network['interfaces'], client.hostname)
-        return {'clock': clock, 'identity': identity, 'network': network, 'primary': primary,
+        return {'clock': clock, 'identity': identity, 'network': network, 'primary': primary, 'why': why,
                 'mac': primary['mac'] if primary else None, 'view': current_view(network, clock, client.hostname)}
 
     def desired(self, state):
@@ -370,8 +384,9 @@ class CameraIpJob:
             self.event('the camera gave no usable clock: the clock offset is not checked')
         for field in wanted:
             if view.get(field) is None and field in READ_NAMES:
-                raise NetworkChangeError('%s cannot be managed on %s: the camera does not implement %s'
-                                         % (field, self.plan.hostname, READ_NAMES[field]))
+                operation = READ_NAMES[field]
+                reason = state.get('why', {}).get(operation) or 'the camera does not implement %s' % operation
+                raise NetworkChangeError('%s cannot be managed on %s: %s; nothing was changed' % (field, self.plan.hostname, reason))
         if 'dhcp' in wanted and state['primary'] is None:
             raise NetworkChangeError('%s reports no network interface: its IPv4 settings cannot be managed' % self.plan.hostname)
         if wanted.get('dhcp') is False and 'address' not in wanted and view['dhcp']:
@@ -453,11 +468,35 @@ class CameraIpJob:
             address = plan.hostname
         final = self.read(client, refresh_clock=True)
         after = dict((k, final['view'].get(k)) for k in before)
-        for field, value in wanted.items():
-            if field not in ('dhcp', 'address') and not same_value(field, final['view'].get(field), value):
-                client.warn('%s: after the change the camera reports %s=%r, not %r' % (client.device, field, final['view'].get(field), value))
+        self.verify(client, final, wanted)
         self.event('done: %d change(s) applied and read back at %s' % (len(self.applied), client.device))
         return self._result(final, address, before, after)
+
+    def verify(self, client, final, wanted):
+        """Compare the read-back with what was sent: every change must show, else NotAppliedError.
+
+        Sets ``verified`` (the changes the camera now shows), so that ``changed`` tells what the
+        camera holds, also when this raises. A field the read-back cannot show (an empty or
+        failed Get) is not verified: reporting it done would claim what nobody saw.
+        """
+        view = final['view']
+        self.verified = [c for c in self.changes if same_value(c['field'], view.get(c['field']), wanted[c['field']])]
+        missing = []
+        for change in self.changes:
+            if change in self.verified or change not in self.applied:
+                continue
+            field, now = change['field'], view.get(change['field'])
+            if now is None and field in READ_NAMES:
+                shown = 'an unknown value (%s)' % final['why'].get(READ_NAMES[field], 'no value')
+            elif field == 'clock_offset_seconds':
+                shown = 'a clock %s s off' % now
+            else:
+                shown = '%s=%r' % (field, now)
+            missing.append('%s sent %s=%r, the camera now reports %s' % (change['operation'], field, change['after'], shown))
+        if missing:
+            took = ', '.join(c['field'] for c in self.verified) or 'nothing'
+            raise NotAppliedError('%s accepted the change but reading it back shows it did not take: %s. Read back as '
+                                  'changed: %s' % (client.device, '; '.join(missing), took))
 
     @staticmethod
     def _diff_keys(wanted):
@@ -531,6 +570,11 @@ class CameraIpJob:
         for kind in steps:  # each write moves the clock: re-read it before the next signed request
             set_date_time(client, kind, timezone, clock['daylight_savings'])
             offset = client.refresh_clock()['offset_seconds']
+        if 'clock_offset_seconds' in fields and offset is not None and abs(offset) > plan.clock_max_offset:
+            raise NotAppliedError('%s accepted SetSystemDateAndTime %s (the controller\'s UTC time) but its clock is still %s s '
+                                  'off (more than clock_max_offset=%d): the clock step did not take; set the camera clock '
+                                  'by hand or check its time source' % (client.device, ' then '.join(steps), offset,
+                                                                         plan.clock_max_offset))
         self.event('SetSystemDateAndTime %s%s; the camera clock is now %s s off' % (
             ' then '.join(steps), ' (time zone %s)' % timezone if plan.timezone else '', offset))
         return offset
@@ -547,7 +591,11 @@ class CameraIpJob:
             self._done(changes, '%s got no answer (%s): the camera may have switched already' % (sent, exc.cause))
             reboot_needed = False
         else:
-            self._done(changes, '%s accepted, RebootNeeded=%s' % (sent, str(reboot_needed).lower()))
+            if reboot_needed is None:
+                self._done(changes, '%s accepted with a reply that does not say whether a reboot is needed' % sent)
+                reboot_needed = self.pending_after_empty_reply(client, target, wanted, sent)
+            else:
+                self._done(changes, '%s accepted, RebootNeeded=%s' % (sent, str(reboot_needed).lower()))
         if reboot_needed:
             try:
                 system_reboot(client)
@@ -561,6 +609,29 @@ class CameraIpJob:
                     % (client.device, sent, exc.cause, plan.hostname, target)) from exc
             sent += ' and SystemReboot'
         return self.wait(target, sent, wanted)
+
+    def pending_after_empty_reply(self, client, target, wanted, sent):
+        """After a SetNetworkInterfaces reply without RebootNeeded: read the interface back. Return whether to reboot.
+
+        Gone from the old address: it switched at once (no reboot). Still there and showing the new
+        configuration: live when the address stays, else pending until a reboot. Still there with
+        the old configuration: the change did not happen, and a reboot would not make it happen.
+        """
+        try:
+            state = self.read(client)
+        except (OnvifConnectionError, OnvifTimeoutError) as exc:
+            self.event('%s no longer answers (%s): it switched without a reboot' % (client.device, exc.cause))
+            return False
+        if self._matches(state['view'], wanted):
+            if target == self.plan.hostname:
+                self.event('the interface shows the new configuration: no reboot needed')
+                return False
+            self.event('the interface shows the new configuration pending while the camera still answers at %s: rebooting'
+                       % self.plan.hostname)
+            return True
+        self.applied[:] = [c for c in self.applied if c['operation'] != 'SetNetworkInterfaces']
+        raise NotAppliedError('%s accepted %s with an empty reply, but its interface still reports %s: the change did not '
+                              'take, and the camera was not rebooted' % (client.device, sent, self._describe(state['view'])))
 
     def _matches(self, view, wanted):
         if wanted['dhcp']:

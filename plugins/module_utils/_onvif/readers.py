@@ -12,11 +12,12 @@ reads (device information, interfaces, profiles, users) raise :class:`OnvifError
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _onvif_quirks as quirks
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.errors import (
-    OnvifFaultError, OnvifResponseError, local_name, parse_xml,
+    OnvifAuthError, OnvifFaultError, OnvifResponseError, local_name, parse_xml,
 )
 
 from urllib.parse import urlsplit, urlunsplit
@@ -201,13 +202,66 @@ def primary_interface(interfaces, hostname=None):
 
 
 # ---------------------------------------------------------------------------- read helpers --
-def _optional(client, what, func):
-    """Run an optional read; a fault or odd reply becomes None plus a warning."""
+HOST_PATTERN = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$')
+
+
+def connection_problem(params):
+    """The message for the first bad connection option (hostname, port, timeout), or None.
+
+    Checked before anything is contacted, so that a typo is named as the option it is, not as
+    a URL or another option the value ends up in.
+    """
+    hostname = params.get('hostname')
+    if hostname is None or not str(hostname).strip():
+        return "hostname: %r is empty; give the camera's IP address or host name" % (hostname if hostname is not None else '')
+    value = str(hostname).strip()
     try:
-        return func()
+        ipaddress.ip_address(value)
+    except ValueError:
+        if not HOST_PATTERN.match(value) or value.replace('.', '').isdigit():
+            return ("hostname: %r is not a host name or IP address (give the address only, without scheme, port or path)"
+                    % hostname)
+    port = params.get('port')
+    if port is not None and not 1 <= port <= 65535:
+        return 'port: %r is not a TCP port (1 to 65535)' % port
+    timeout = params.get('timeout')
+    if timeout is not None and timeout < 1:
+        return 'timeout: %r must be at least 1 (seconds)' % timeout
+    return None
+
+
+def unavailable_reason(exc, operation):
+    """Why an optional read gave nothing: not implemented (ActionNotSupported and kin only), or failed."""
+    if isinstance(exc, OnvifFaultError) and exc.not_supported:
+        return 'the camera does not implement %s' % operation
+    return '%s failed: %s' % (operation, exc.cause)
+
+
+def _optional(client, what, func, operation=None, why=None):
+    """Run an optional read; a fault, an odd reply or an empty one becomes None plus a warning.
+
+    ``func`` returns None for an empty response element (unknown, never an empty setting).
+    ``why`` (a dict) gets ``{operation: reason}`` for each part that could not be read.
+    """
+    try:
+        value = func()
     except (OnvifFaultError, OnvifResponseError) as exc:
-        client.warn('%s: %s not available (%s)' % (client.device, what, exc.cause))
-        return None
+        reason = unavailable_reason(exc, operation) if operation else exc.cause
+    else:
+        if value is not None:
+            return value
+        reason = '%s answered an empty reply, so it is unknown' % operation
+    client.warn('%s: %s not available (%s)' % (client.device, what, reason))
+    if why is not None and operation:
+        why[operation] = reason
+    return None
+
+
+def _empty(raw, required=None):
+    """Whether a Get reply is an empty response element: nothing, no keys, or without its required field."""
+    if raw is None or (isinstance(raw, (dict, list, tuple)) and not raw):
+        return True
+    return isinstance(raw, dict) and required is not None and raw.get(required) is None
 
 
 def get_identity(client):
@@ -228,8 +282,10 @@ def get_network_interfaces(client):
 
 
 def get_default_gateway(client):
-    """GetNetworkDefaultGateway -> {ipv4: [...], ipv6: [...]} (placeholders such as '::' dropped)."""
-    raw = client.call('device', 'GetNetworkDefaultGateway') or {}
+    """GetNetworkDefaultGateway -> {ipv4: [...], ipv6: [...]} (placeholders such as '::' dropped); None for an empty reply."""
+    raw = client.call('device', 'GetNetworkDefaultGateway')
+    if _empty(raw):
+        return None
     return {
         'ipv4': [a for a in (_address(v) for v in as_list(raw.get('IPv4Address'))) if a],
         'ipv6': [a for a in (_address(v) for v in as_list(raw.get('IPv6Address'))) if a],
@@ -237,8 +293,10 @@ def get_default_gateway(client):
 
 
 def get_dns(client):
-    """GetDNS -> {from_dhcp, servers (in use), manual, from_dhcp_servers, search_domains}."""
-    raw = client.call('device', 'GetDNS') or {}
+    """GetDNS -> {from_dhcp, servers (in use), manual, from_dhcp_servers, search_domains}; None for an empty reply."""
+    raw = client.call('device', 'GetDNS')
+    if _empty(raw, 'FromDHCP'):
+        return None
     from_dhcp = bool(as_bool(raw.get('FromDHCP')))
     manual = _hosts(raw.get('DNSManual'))
     dhcp = _hosts(raw.get('DNSFromDHCP'))
@@ -252,8 +310,10 @@ def get_dns(client):
 
 
 def get_ntp(client):
-    """GetNTP -> {from_dhcp, servers (in use), manual, from_dhcp_servers}."""
-    raw = client.call('device', 'GetNTP') or {}
+    """GetNTP -> {from_dhcp, servers (in use), manual, from_dhcp_servers}; None for an empty reply."""
+    raw = client.call('device', 'GetNTP')
+    if _empty(raw, 'FromDHCP'):
+        return None
     from_dhcp = bool(as_bool(raw.get('FromDHCP')))
     manual = _hosts(raw.get('NTPManual'))
     dhcp = _hosts(raw.get('NTPFromDHCP'))
@@ -261,37 +321,50 @@ def get_ntp(client):
 
 
 def get_hostname(client):
-    """GetHostname -> {name, from_dhcp} ('' when the camera has no name)."""
-    raw = client.call('device', 'GetHostname') or {}
+    """GetHostname -> {name, from_dhcp} ('' when the camera has no name); None for an empty reply."""
+    raw = client.call('device', 'GetHostname')
+    if _empty(raw, 'FromDHCP'):
+        return None
     return {'name': text(raw.get('Name')), 'from_dhcp': bool(as_bool(raw.get('FromDHCP')))}
 
 
 def get_network_protocols(client):
-    """GetNetworkProtocols -> [{name, enabled, ports: [int]}]."""
+    """GetNetworkProtocols -> [{name, enabled, ports: [int]}]; None for an empty reply."""
     result = []
     for proto in as_list(client.call('device', 'GetNetworkProtocols')):
         if isinstance(proto, dict):
             result.append({'name': text(proto.get('Name')), 'enabled': bool(as_bool(proto.get('Enabled'))),
                            'ports': [p for p in (as_int(v) for v in as_list(proto.get('Port'))) if p is not None]})
-    return result
+    return result or None
 
 
-def get_network(client):
-    """All network settings: {interfaces, dhcp, addresses, gateway, dns, ntp, hostname, protocols}."""
-    interfaces = get_network_interfaces(client)
-    primary = primary_interface(interfaces, client.hostname)
-    addresses = []
-    for interface in interfaces:
-        addresses.extend(a for a in interface_addresses(interface) if a not in addresses)
+def get_network(client, why=None, interfaces_optional=False):
+    """All network settings: {interfaces, dhcp, addresses, gateway, dns, ntp, hostname, protocols}.
+
+    Every optional part the camera does not implement, refuses or answers empty is None with a
+    warning; ``why`` (a dict) gets the reason per operation. The interfaces are a core read
+    (its errors are raised) unless ``interfaces_optional``: then they are None like the others,
+    and so are dhcp and addresses. Authentication and connection errors are always raised.
+    """
+    if interfaces_optional:
+        interfaces = _optional(client, 'network interfaces', lambda: get_network_interfaces(client), 'GetNetworkInterfaces', why)
+    else:
+        interfaces = get_network_interfaces(client)
+    primary = primary_interface(interfaces or [], client.hostname)
+    addresses = None
+    if interfaces is not None:
+        addresses = []
+        for interface in interfaces:
+            addresses.extend(a for a in interface_addresses(interface) if a not in addresses)
     return {
         'interfaces': interfaces,
         'dhcp': primary['ipv4']['dhcp'] if primary else None,
         'addresses': addresses,
-        'gateway': _optional(client, 'default gateway', lambda: get_default_gateway(client)),
-        'dns': _optional(client, 'DNS settings', lambda: get_dns(client)),
-        'ntp': _optional(client, 'NTP settings', lambda: get_ntp(client)),
-        'hostname': _optional(client, 'host name', lambda: get_hostname(client)),
-        'protocols': _optional(client, 'network protocols', lambda: get_network_protocols(client)),
+        'gateway': _optional(client, 'default gateway', lambda: get_default_gateway(client), 'GetNetworkDefaultGateway', why),
+        'dns': _optional(client, 'DNS settings', lambda: get_dns(client), 'GetDNS', why),
+        'ntp': _optional(client, 'NTP settings', lambda: get_ntp(client), 'GetNTP', why),
+        'hostname': _optional(client, 'host name', lambda: get_hostname(client), 'GetHostname', why),
+        'protocols': _optional(client, 'network protocols', lambda: get_network_protocols(client), 'GetNetworkProtocols', why),
     }
 
 
@@ -449,20 +522,44 @@ def get_info(client, subsets=INFO_SUBSETS):
     ``network`` and ``mac`` of the primary interface (6 calls). clock: ``clock`` (the clock read
     that WS-Security needs anyway). users: ``users`` (1 call). profiles: ``profiles`` (1 + 2 per
     profile). The clock is read first so that every signed call uses the camera's time.
+
+    A subset the camera refuses or does not implement is None with a warning; the others are
+    still read. Only when no asked subset could be read at all is the first error raised.
+    Connection and timeout errors are raised at once (the camera is gone).
     """
     subsets = [s for s in INFO_SUBSETS if s in subsets]
-    result = {}
-    if 'clock' in subsets:
-        result['clock'] = get_clock(client)
-    result['services'] = get_services(client)
-    if 'identity' in subsets:
-        result['identity'] = get_identity(client)
+    why = {}
+    readers = {
+        'clock': lambda: get_clock(client),
+        'identity': lambda: get_identity(client),
+        'network': lambda: _network_or_none(client, why),
+        'users': lambda: get_users(client),
+        'profiles': lambda: get_profiles(client),
+    }
+    result, errors = {}, []
+    for subset in sorted(subsets, key=lambda s: s != 'clock'):  # the clock first: signed calls use it
+        if subset != 'clock' and 'services' not in result:
+            result['services'] = get_services(client)
+        try:
+            result[subset] = readers[subset]()
+        except (OnvifFaultError, OnvifResponseError, OnvifAuthError) as exc:
+            errors.append(exc)
+            result[subset] = None
+            client.warn('%s: %s not read (%s)' % (client.device, subset, unavailable_reason(exc, exc.operation or subset)))
+    if 'services' not in result:
+        result['services'] = get_services(client)
     if 'network' in subsets:
-        result['network'] = get_network(client)
-        primary = primary_interface(result['network']['interfaces'], client.hostname)
+        primary = primary_interface((result['network'] or {}).get('interfaces') or [], client.hostname)
         result['mac'] = primary['mac'] if primary else None
-    if 'users' in subsets:
-        result['users'] = get_users(client)
-    if 'profiles' in subsets:
-        result['profiles'] = get_profiles(client)
+    if subsets and errors and all(result[s] is None for s in subsets):
+        raise errors[0]
     return result
+
+
+def _network_or_none(client, why):
+    """get_network(); an error when not one part of it could be read."""
+    network = get_network(client, why, interfaces_optional=True)
+    if all(network[k] is None for k in ('interfaces', 'gateway', 'dns', 'ntp', 'hostname', 'protocols')):
+        raise OnvifResponseError('no network setting could be read (%s)' % '; '.join(why.values()),
+                                 device=client.device, operation='GetNetworkInterfaces')
+    return network

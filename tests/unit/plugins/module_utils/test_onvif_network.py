@@ -53,7 +53,8 @@ class FakeCamera:
     def __init__(self, address='127.0.10.10', prefix=24, serial='SN-0001', mac='ac:cc:8e:00:00:01', manufacturer='HIKVISION',
                  clock_offset=0.0, dhcp=False, dhcp_address=None, gateway=('127.0.10.1',), dns=('127.0.10.53',), ntp=('ntp.example.org',),
                  hostname='cam-factory', timezone='CST-8:00:00', date_time_type='Manual', reboot_needed=True, reboot_delay=0.15,
-                 never_return=False, apply_on_reboot=True, faults=None, missing=()):
+                 never_return=False, apply_on_reboot=True, faults=None, missing=(), ignored=(), empty=(), set_reply='default',
+                 show_pending=False):
         self.address, self.prefix, self.serial, self.mac, self.manufacturer = address, prefix, serial, mac, manufacturer
         self.clock_offset, self.dhcp, self.dhcp_address = clock_offset, dhcp, dhcp_address
         self.gateway, self.gateway6 = list(gateway), []
@@ -63,6 +64,10 @@ class FakeCamera:
         self.reboot_needed, self.reboot_delay, self.never_return, self.apply_on_reboot = reboot_needed, reboot_delay, never_return, apply_on_reboot
         self.faults = dict(faults or {})
         self.missing = set(missing)  # operations answered with ActionNotSupported
+        self.ignored = set(ignored)  # Set operations answered with an empty reply that change nothing
+        self.empty = set(empty)      # Get operations answered with an empty response element (None)
+        self.set_reply = set_reply   # SetNetworkInterfaces: 'default' (RebootNeeded), or this reply as is
+        self.show_pending = show_pending  # GetNetworkInterfaces shows a pending (not live) change
         self.pending = None
         self.down_until = None
         self.dead = False
@@ -177,6 +182,8 @@ class FakeClient:
             raise camera.faults[op].add_context(self.device, op)
         if op in camera.missing:
             raise fault(op, 'ter:ActionNotSupported', 'Optional Action Not Implemented').add_context(self.device, op)
+        if op in camera.ignored or op in camera.empty:
+            return None
         return getattr(self, 'op_' + op)(camera, **params)
 
     # reads
@@ -188,9 +195,13 @@ class FakeClient:
 
     def op_GetNetworkInterfaces(self, cam):
         entry = {'Address': cam.address, 'PrefixLength': cam.prefix}
+        dhcp, manual = cam.dhcp, [] if cam.dhcp else [entry]
+        if cam.show_pending and cam.pending:
+            dhcp = cam.pending['dhcp']
+            manual = [] if dhcp else [{'Address': cam.pending['address'], 'PrefixLength': cam.pending['prefix']}]
         return [{'token': 'eth0', 'Enabled': True, 'Info': {'Name': 'eth0', 'HwAddress': cam.mac.upper(), 'MTU': 1500},
-                 'IPv4': {'Enabled': True, 'Config': {'Manual': [] if cam.dhcp else [entry], 'FromDHCP': entry if cam.dhcp else None,
-                                                      'LinkLocal': None, 'DHCP': cam.dhcp}}, 'IPv6': None}]
+                 'IPv4': {'Enabled': True, 'Config': {'Manual': manual, 'FromDHCP': entry if cam.dhcp else None,
+                                                      'LinkLocal': None, 'DHCP': dhcp}}, 'IPv6': None}]
 
     def op_GetNetworkDefaultGateway(self, cam):
         return {'IPv4Address': list(cam.gateway), 'IPv6Address': list(cam.gateway6)}
@@ -239,7 +250,7 @@ class FakeClient:
         cam.pending = {'dhcp': ipv4['DHCP'], 'address': manual[0].get('Address'), 'prefix': manual[0].get('PrefixLength')}
         if not cam.reboot_needed:
             cam.apply_pending()
-        return cam.reboot_needed
+        return cam.reboot_needed if cam.set_reply == 'default' else cam.set_reply
 
     def op_SystemReboot(self, cam):
         cam.reboots += 1
@@ -346,7 +357,7 @@ def test_writer_shapes():
     class NoAnswer:
         def call(self, service, op, **kw):
             return None
-    assert network.set_ipv4(NoAnswer(), 'eth0', True) is True  # no RebootNeeded: reboot to be sure
+    assert network.set_ipv4(NoAnswer(), 'eth0', True) is None  # no RebootNeeded: unknown, read the interface back
 
 
 # --------------------------------------------------------------------- the procedure --
@@ -586,6 +597,125 @@ def test_errors_keep_what_was_applied(monkeypatch):
     with pytest.raises(OnvifError, match='SetHostname'):
         job.run()
     assert [c['field'] for c in job.applied] == ['dns_servers'] and net.cameras[0].dns['manual'] == ['127.0.0.53']
+
+
+# ------------------------------------------------- issue 10: the device is the judge --
+@pytest.mark.parametrize('op, options, field', [
+    ('SetHostname', {'camera_hostname': 'cam-r1-01'}, 'hostname'),
+    ('SetDNS', {'dns_servers': ['127.0.10.54']}, 'dns_servers'),
+    ('SetNTP', {'ntp_servers': ['127.0.10.123']}, 'ntp_servers'),
+    ('SetNetworkDefaultGateway', {'gateway': '127.0.10.254'}, 'gateway'),
+    ('SetSystemDateAndTime', {'timezone': 'WIB-7'}, 'timezone'),
+])
+def test_set_accepted_but_nothing_changed_fails(monkeypatch, op, options, field):
+    """Case 5: an empty reply to a Set that changed nothing is a failure naming what was sent and what the device holds."""
+    cam = FakeCamera(ignored={op}, date_time_type='NTP')  # NTP servers alone: nothing else to change
+    net = FakeNetwork(cam)
+    job = job_for(net, monkeypatch, **options)
+    with pytest.raises(network.NotAppliedError) as exc:
+        job.run()
+    message = str(exc.value)
+    assert op in message and field in message and 'now reports' in message
+    assert job.changed is False  # the device holds what it held before
+
+
+def test_set_partly_applied_reports_changed(monkeypatch):
+    """Case 5: ``changed`` reports what the device now holds: the hostname took, DNS did not."""
+    cam = FakeCamera(ignored={'SetDNS'})
+    net = FakeNetwork(cam)
+    job = job_for(net, monkeypatch, camera_hostname='cam-r1-01', dns_servers=['127.0.10.54'])
+    with pytest.raises(network.NotAppliedError, match=r"dns_servers.*\['127.0.10.53'\]"):
+        job.run()
+    assert job.changed is True and cam.hostname == 'cam-r1-01'
+    assert [c['field'] for c in job.verified] == ['hostname']
+
+
+@pytest.mark.parametrize('op, options', [
+    ('GetDNS', {'dns_servers': ['127.0.10.54']}),
+    ('GetHostname', {'camera_hostname': 'cam-r1-01'}),
+    ('GetNTP', {'ntp_servers': ['127.0.10.123']}),
+    ('GetNetworkDefaultGateway', {'gateway': '127.0.10.254'}),
+])
+def test_empty_get_reply_is_unknown_and_not_managed(monkeypatch, op, options):
+    """Case 6: an empty Get response is unknown (None plus a warning), never an empty setting; no write against it."""
+    net = FakeNetwork(FakeCamera(empty={op}))
+    job = job_for(net, monkeypatch, **options)
+    with pytest.raises(NetworkChangeError) as exc:
+        job.run()
+    assert 'empty reply' in str(exc.value) and op in str(exc.value) and 'does not implement' not in str(exc.value)
+    assert net.writes() == []
+    assert any(op in w and 'empty' in w for w in job.warnings)
+
+
+def test_empty_get_replies_read_as_unknown():
+    """Case 6: get_network gives None for every part answered by an empty element, with a warning each."""
+    from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers import get_network
+    net = FakeNetwork(FakeCamera(empty={'GetDNS', 'GetHostname', 'GetNTP', 'GetNetworkDefaultGateway', 'GetNetworkProtocols'}))
+    client = net.connect('127.0.10.10')
+    result = get_network(client)
+    assert [result[k] for k in ('dns', 'hostname', 'ntp', 'gateway', 'protocols')] == [None] * 5
+    assert len([w for w in client.warnings if 'empty' in w]) == 5
+
+
+def test_failed_read_is_not_called_not_implemented(monkeypatch):
+    """Case 23: a GetDNS that faults for another reason is not reported as "does not implement GetDNS"."""
+    net = FakeNetwork(FakeCamera(faults={'GetDNS': fault('GetDNS', 'ter:InvalidArgVal', 'internal error')}))
+    with pytest.raises(NetworkChangeError) as exc:
+        job_for(net, monkeypatch, dns_servers=['127.0.0.53']).run()
+    assert 'does not implement' not in str(exc.value)
+    assert 'GetDNS failed' in str(exc.value) and 'internal error' in str(exc.value)
+
+
+@pytest.mark.parametrize('options, message', [
+    ({'port': 70000}, 'port: 70000 is not a TCP port (1 to 65535)'),
+    ({'port': 0}, 'port: 0 is not a TCP port (1 to 65535)'),
+    ({'hostname': ''}, "hostname: '' is empty"),
+    ({'hostname': 'http://cam'}, "hostname: 'http://cam' is not a host name or IP address"),
+    ({'timeout': 0}, 'timeout: 0 must be at least 1'),
+])
+def test_connection_options_name_the_option(options, message):
+    """Case 23: port 70000 is blamed on port, an empty hostname on hostname (not "Invalid URL")."""
+    with pytest.raises(PlanError) as exc:
+        Plan(params(**options))
+    assert message in str(exc.value)
+
+
+def test_empty_set_interfaces_reply_that_changed_nothing_does_not_reboot(monkeypatch, fast):
+    """Case 9: an empty SetNetworkInterfaces reply is not RebootNeeded; the read-back shows nothing pending: fail, no reboot."""
+    cam = FakeCamera(ignored={'SetNetworkInterfaces'})
+    net = FakeNetwork(cam)
+    with pytest.raises(network.NotAppliedError) as exc:
+        job_for(net, monkeypatch, address='127.0.20.10', prefix_length=24).run()
+    assert 'SystemReboot' not in net.ops() and cam.reboots == 0
+    assert 'SetNetworkInterfaces' in str(exc.value) and '127.0.10.10/24' in str(exc.value)
+
+
+def test_empty_set_interfaces_reply_with_a_pending_change_reboots(monkeypatch, fast):
+    """Case 9: the read-back shows the new address pending while the camera still answers at the old one: reboot."""
+    cam = FakeCamera(set_reply=None, show_pending=True)
+    net = FakeNetwork(cam)
+    result = job_for(net, monkeypatch, address='127.0.20.10', prefix_length=24).run()
+    assert cam.reboots == 1 and result['address'] == '127.0.20.10'
+    assert any('pending' in p['event'] for p in result['progress'])
+
+
+def test_empty_set_interfaces_reply_applied_at_once_needs_no_reboot(monkeypatch, fast):
+    """Case 9: an empty reply and the camera gone from its old address: it switched, wait at the new one, no reboot."""
+    cam = FakeCamera(reboot_needed=False, set_reply=None)
+    net = FakeNetwork(cam)
+    result = job_for(net, monkeypatch, address='127.0.20.10', prefix_length=24).run()
+    assert cam.reboots == 0 and 'SystemReboot' not in net.ops() and result['address'] == '127.0.20.10'
+
+
+def test_clock_step_that_does_not_take_fails(monkeypatch):
+    """Case 11: SetSystemDateAndTime accepted, clock still 2 h off: a failure, not changed plus a warning."""
+    cam = FakeCamera(clock_offset=7200, ignored={'SetSystemDateAndTime'})
+    net = FakeNetwork(cam)
+    job = job_for(net, monkeypatch)
+    with pytest.raises(network.NotAppliedError) as exc:
+        job.run()
+    assert 'SetSystemDateAndTime' in str(exc.value) and '7200 s off' in str(exc.value)
+    assert job.changed is False
 
 
 # ------------------------------------------------------------------ _netplan extension --

@@ -187,6 +187,9 @@ def test_dhcp_with_expected_address(run_module, world):
     ({'dhcp': True, 'gateway': '127.0.10.1'}, 'parameters are mutually exclusive: dhcp|gateway'),
     ({'address': '127.0.20.10'}, 'parameters are required together: address, prefix_length'),
     ({'dhcp_expected_address': '127.0.10.5'}, 'missing parameter(s) required by \'dhcp_expected_address\': dhcp'),
+    ({'port': 70000}, 'port: 70000 is not a TCP port (1 to 65535)'),
+    ({'hostname': ''}, "hostname: '' is empty"),
+    ({'conflict_check_methods': ['tcp', 'smoke']}, 'conflict_check_methods'),
 ])
 def test_bad_input_names_field_and_value_and_contacts_nothing(run_module, world, options, expected):
     result, failed = run_module(onvif_camera_ip.main, args(**options))
@@ -212,6 +215,32 @@ def test_fault_on_a_write_reports_what_was_applied(run_module, world):
     assert failed and 'ONVIF SetHostname on 127.0.10.10:8000 failed: SOAP fault ter:InvalidArgVal' in result['msg']
     assert result['changed'] is True and [c['field'] for c in result['applied']] == ['dns_servers']
     assert world.writes() == ['SetDNS', 'SetHostname']
+
+
+def test_set_accepted_but_not_applied_fails_unchanged(run_module, world):
+    """Case 5: the camera answers SetHostname with an empty reply and keeps its name: failed, changed=false, both values named."""
+    world.cameras[0].ignored.add('SetHostname')
+    result, failed = run_module(onvif_camera_ip.main, args(camera_hostname='cam-r1-01'))
+    assert failed and result['changed'] is False
+    assert "SetHostname sent hostname='cam-r1-01', the camera now reports hostname='cam-factory'" in result['msg']
+    world.calls.clear()
+    again, failed = run_module(onvif_camera_ip.main, args(camera_hostname='cam-r1-01'))
+    assert failed and again['changed'] is False  # never "changed" run after run
+
+
+def test_set_partly_applied_fails_changed(run_module, world):
+    """Case 5: ``changed`` is what the camera now holds: the DNS took, the host name did not."""
+    world.cameras[0].ignored.add('SetHostname')
+    result, failed = run_module(onvif_camera_ip.main, args(camera_hostname='cam-r1-01', dns_servers=['127.0.10.54']))
+    assert failed and result['changed'] is True and 'Read back as changed: dns_servers' in result['msg']
+
+
+def test_clock_that_does_not_take_fails(run_module, world):
+    """Case 11: a clock step that does not take fails (it was changed plus a warning, every run)."""
+    world.cameras[0].clock_offset = 7200
+    world.cameras[0].ignored.add('SetSystemDateAndTime')
+    result, failed = run_module(onvif_camera_ip.main, args())
+    assert failed and result['changed'] is False and 'still 7200 s off' in result['msg']
 
 
 # ------------------------------------------------------- failures (real client, HTTP) --
