@@ -55,7 +55,7 @@ def test_snapshot_needs_http_digest_and_returns_changing_jpegs(new_camera):
     first, second = fetch(camera, uri), fetch(camera, uri)
     assert first.status_code == 200 and first.headers["Content-Type"] == "image/jpeg"
     image = Image.open(io.BytesIO(first.content))
-    assert image.format == "JPEG" and image.size == (640, 360)
+    assert image.format == "JPEG" and image.size == (2688, 1520)  # Profile_1: mainStream
     assert first.content != second.content
 
 

@@ -73,6 +73,7 @@ class Camera:
         # users and faults
         self.users = self._initial_users(entry)
         self.faults = entry["faults"]
+        self.quirks = entry.get("quirks") or {}
         if "clock_offset" in self.faults:
             self.clock_offset = float(self.faults["clock_offset"])
         # runtime
@@ -84,6 +85,7 @@ class Camera:
         self.digest = DigestAuthority(self.fill(p["digest_realm"]))
         self.on_change = None   # set by the Site (persistence)
         self.runtime = None     # the CameraListeners serving this camera
+        self.peers = {}         # every camera of the site by name (set by the Site)
 
     # -- identity ------------------------------------------------------------------------
     def fill(self, template, **extra):
@@ -211,6 +213,27 @@ class Camera:
         self.faults.clear()
         self.faults.update(merged)
 
+    def set_quirks(self, changes):
+        """Merge quirk settings like ``set_faults`` (a key set to None is removed; a
+        mapping value is merged, a list replaces the old one)."""
+        from .config import check_quirks
+
+        merged = dict(self.quirks)
+        for key, value in changes.items():
+            if value is None:
+                merged.pop(key, None)
+            elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {k: v for k, v in {**merged[key], **value}.items() if v is not None}
+            else:
+                merged[key] = value
+        merged = check_quirks(merged, "camera " + self.name)
+        self.quirks.clear()
+        self.quirks.update(merged)
+
+    def quirk_ops(self, key):
+        """The operation names listed under quirk ``key`` (a list or a mapping)."""
+        return self.quirks.get(key) or ()
+
     # -- state ---------------------------------------------------------------------------
     def changed(self):
         """Tell the site that persisted state changed."""
@@ -235,5 +258,5 @@ class Camera:
             "users": [{"username": u["username"], "level": u["level"]} for u in self.users],
             "credentials": self.credentials_note, "clock_offset": self.clock_offset,
             "pending_network": self.pending_network, "boot_count": self.boot_count,
-            "faults": self.faults,
+            "faults": self.faults, "quirks": self.quirks,
         }

@@ -16,13 +16,33 @@ DISCOVERY_PORT = 3702
 CAMERA_KEYS = frozenset((
     "name", "vendor", "address", "http_port", "rtsp_port", "reboot_seconds", "serial", "mac",
     "password", "activated", "clock_offset", "faults", "hostname", "location", "dhcp_address",
-    "prefix_length", "timezone", "users", "overrides",
+    "prefix_length", "timezone", "users", "overrides", "quirks",
 ))
 DEFAULT_KEYS = CAMERA_KEYS - {"name", "address", "serial", "mac", "dhcp_address"}
 FAULT_KEYS = frozenset((
     "operations", "delay", "delay_all", "never_return_after_reboot", "clock_offset", "covered",
     "frozen",
 ))
+#: Device behaviours seen on third-party cameras (README "Fault injection" → ``quirks``).
+#: Value kinds: "ops" a list of operation names, "op_map" operation → value, "bool",
+#: "number", or a tuple of allowed strings.
+QUIRK_KINDS = {
+    "set_ignored": "ops",                   # issue 10 case 5
+    "empty_get": "ops",                     # case 6
+    "anonymous_get_users_empty": "bool",    # case 8
+    "network_interfaces_reply": ("reboot_needed", "empty_ignored", "empty_live"),  # case 9
+    "no_pre_auth": "bool",                  # case 10
+    "clock_step_ignored": "bool",           # case 11
+    "picture": ("normal", "covered", "frozen", "covered_osd", "frozen_osd"),      # case 12
+    "discovery_via": "name",                # case 13
+    "truncated": "ops",                     # cases 14, 16
+    "wrong_response": "op_map",             # case 14
+    "slow_drip": "op_map",                  # case 15
+    "slow_drip_limit": "number",            # case 15
+    "get_users_hides_factory": "bool",      # case 16
+}
+QUIRK_KEYS = frozenset(QUIRK_KINDS)
+SLOW_DRIP_LIMIT = 30.0
 SQUATTER_KEYS = frozenset(("address", "port", "banner", "status", "body"))
 SITE_KEYS = frozenset(("defaults", "cameras", "squatters", "control_port"))
 USER_LEVELS = ("Administrator", "Operator", "User", "Anonymous")
@@ -84,6 +104,61 @@ def check_faults(faults, what):
     return faults
 
 
+def _op_name(value, what):
+    if not isinstance(value, str) or not value.isidentifier():
+        raise SiteError("%s: %r is not an operation name (e.g. GetDNS)" % (what, value))
+    return value
+
+
+def check_quirks(quirks, what):
+    """Validate a quirks mapping (site YAML, personality or runtime API); return a copy
+    with normalised values (lists of operation names, numbers)."""
+    quirks = dict(quirks or {})
+    _check_keys(quirks, QUIRK_KEYS, what + ".quirks")
+    for key, value in list(quirks.items()):
+        kind = QUIRK_KINDS[key]
+        where = "%s.quirks.%s" % (what, key)
+        if kind == "ops":
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, (list, tuple)):
+                raise SiteError("%s: give a list of operation names" % where)
+            quirks[key] = [_op_name(v, where) for v in value]
+        elif kind == "op_map":
+            if not isinstance(value, dict):
+                raise SiteError("%s: give a mapping of operation names" % where)
+            checked = {}
+            for op, item in value.items():
+                _op_name(op, where)
+                if key == "slow_drip":
+                    try:
+                        item = float(item)
+                    except (TypeError, ValueError):
+                        raise SiteError("%s.%s: seconds per byte must be a number" % (where, op)) from None
+                    if not 0 < item <= 5:
+                        raise SiteError("%s.%s: seconds per byte must be in (0, 5]" % (where, op))
+                else:
+                    _op_name(item, "%s.%s" % (where, op))
+                checked[op] = item
+            quirks[key] = checked
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                raise SiteError("%s: true or false" % where)
+        elif kind == "number":
+            try:
+                quirks[key] = float(value)
+            except (TypeError, ValueError):
+                raise SiteError("%s: a number of seconds" % where) from None
+            if quirks[key] <= 0:
+                raise SiteError("%s: must be positive" % where)
+        elif kind == "name":
+            if not isinstance(value, str) or not value:
+                raise SiteError("%s: the name of another camera" % where)
+        elif value not in kind:
+            raise SiteError("%s: %r is not one of %s" % (where, value, ", ".join(kind)))
+    return quirks
+
+
 def _users(entries, what):
     users = []
     for index, entry in enumerate(entries or []):
@@ -119,6 +194,9 @@ def _camera(raw, defaults, index):
     entry["rtsp_port"] = _port(entry["rtsp_port"], what + ".rtsp_port")
     entry["reboot_seconds"] = float(entry["reboot_seconds"])
     entry["faults"] = check_faults(entry.get("faults"), what)
+    merged = dict(personality.get("quirks") or {})
+    merged.update(entry.get("quirks") or {})
+    entry["quirks"] = check_quirks(merged, what)
     entry["users"] = _users(entry.get("users"), what)
     return entry
 
@@ -142,10 +220,22 @@ def _check_endpoints(cameras, squatters):
             raise SiteError("%s and %s both want %s:%d/%s" % (owners[key], owner, key[1], key[2], key[0]))
         owners[key] = owner
 
+    by_name = {camera["name"]: camera for camera in cameras}
     for camera in cameras:
         claim(("tcp", camera["address"], camera["http_port"]), "camera " + camera["name"])
         claim(("tcp", camera["address"], camera["rtsp_port"]), "camera " + camera["name"])
-        claim(("udp", camera["address"], DISCOVERY_PORT), "camera " + camera["name"])
+        via = camera["quirks"].get("discovery_via")
+        if via is None:
+            claim(("udp", camera["address"], DISCOVERY_PORT), "camera " + camera["name"])
+            continue
+        host = by_name.get(via)
+        if host is None or via == camera["name"] or host["quirks"].get("discovery_via"):
+            raise SiteError("camera %s.quirks.discovery_via: %r is not another camera that answers "
+                            "discovery itself" % (camera["name"], via))
+        if host["address"] != camera["address"]:
+            raise SiteError("camera %s.quirks.discovery_via: %s listens on %s, not on %s (one "
+                            "device answers for both)" % (camera["name"], via, host["address"],
+                                                          camera["address"]))
     for squatter in squatters:
         claim(("tcp", squatter["address"], squatter["port"]), squatter["name"])
 

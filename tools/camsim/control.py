@@ -6,6 +6,8 @@
     POST /cameras/<name>/faults      merge a JSON object into the camera's faults
                                      (a key set to null is removed)
     DELETE /cameras/<name>/faults    clear the camera's faults
+    POST /cameras/<name>/quirks      merge a JSON object into the camera's quirks
+    DELETE /cameras/<name>/quirks    clear the camera's quirks
     POST /cameras/<name>/reboot      reboot the camera as SystemReboot would
 """
 
@@ -35,19 +37,21 @@ def control_handler(site):
             return _json(404, {"error": "no camera %r" % parts[1]})
         if len(parts) == 2 and method == "GET":
             return _json(200, camera.summary())
-        if parts[2:] == ["faults"] and method in ("POST", "DELETE"):
+        if parts[2:] in (["faults"], ["quirks"]) and method in ("POST", "DELETE"):
+            current, merge = ((camera.faults, camera.set_faults) if parts[2] == "faults"
+                              else (camera.quirks, camera.set_quirks))
             try:
                 changes = json.loads(request.body or b"{}") if method == "POST" else None
                 if method == "DELETE":
-                    camera.faults.clear()
-                    camera.set_faults({})
+                    current.clear()
+                    merge({})
                 elif not isinstance(changes, dict):
                     raise SiteError("a JSON object is expected")
                 else:
-                    camera.set_faults(changes)
+                    merge(changes)
             except (ValueError, SiteError) as exc:
                 return _json(400, {"error": str(exc)})
-            return _json(200, camera.faults)
+            return _json(200, current)
         if parts[2:] == ["reboot"] and method == "POST":
             if camera.status != "running":
                 return _json(409, {"error": "camera is %s" % camera.status})

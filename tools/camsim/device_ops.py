@@ -89,7 +89,9 @@ def set_system_date_and_time(ctx, request):
     camera.daylight_savings = daylight
     if tz is not None:
         camera.timezone = tz
-    if kind == "NTP":
+    if camera.quirks.get("clock_step_ignored"):
+        pass  # accepted, and the clock stays where it was (quirk)
+    elif kind == "NTP":
         camera.clock_offset = 0.0  # "synchronised"; the NTP server is never contacted
     elif stamp is not None:
         camera.clock_offset = stamp - time.time()

@@ -75,6 +75,15 @@ def probe_matches(camera, data):
     return serialize(root)
 
 
+def answering(camera):
+    """The camera and every running camera whose ``discovery_via`` quirk names it: one
+    device (an NVR, or two services on one box) answers a Probe for all of them, each in its
+    own ProbeMatches from the same source address."""
+    others = [c for c in camera.peers.values()
+              if c is not camera and c.quirks.get("discovery_via") == camera.name and c.status == "running"]
+    return [camera] + others
+
+
 class DiscoveryProtocol(asyncio.DatagramProtocol):
     def __init__(self, camera):
         self.camera = camera
@@ -87,13 +96,14 @@ class DiscoveryProtocol(asyncio.DatagramProtocol):
         try:
             if not ipaddress.ip_address(addr[0]).is_loopback or len(data) > MAX_DATAGRAM:
                 return
-            reply = probe_matches(self.camera, data)
+            replies = [probe_matches(camera, data) for camera in answering(self.camera)]
         except Exception:
             LOG.exception("%s: bad discovery datagram", self.camera.name)
             return
-        if reply is not None:
-            LOG.debug("%s: ProbeMatches to %s:%d", self.camera.name, addr[0], addr[1])
-            self.transport.sendto(reply, addr)
+        for reply in replies:
+            if reply is not None:
+                LOG.debug("%s: ProbeMatches to %s:%d", self.camera.name, addr[0], addr[1])
+                self.transport.sendto(reply, addr)
 
 
 async def start(camera):

@@ -12,15 +12,21 @@ from lxml import etree
 
 from . import device_ops, media_ops, network_ops, user_ops
 from .auth import LEVELS, AuthError, verify_wsse
+from .config import SLOW_DRIP_LIMIT
 from .httpd import Response
 from .registry import OpContext, lookup
 from .soap import CONTENT_TYPE, SoapFault, new_envelope, render_fault
-from .xmlutil import SOAP11_ENV, SOAP_ENV, child, first_element, local, namespace, parse, q, serialize
+from .xmlutil import (SOAP11_ENV, SOAP_ENV, TDS, TRT, child, first_element, local, namespace, parse,
+                      q, serialize, sub)
 
 LOG = logging.getLogger("camsim.soap")
 
 #: Importing these modules fills the operation table (registry.OPERATIONS).
 OPERATION_MODULES = (device_ops, media_ops, network_ops, user_ops)
+
+
+#: Header naming the quirk that made a reply deliberately invalid (tests skip schema checks).
+QUIRK_HEADER = "X-Camsim-Quirk"
 
 
 def fault_response(camera, fault):
@@ -29,6 +35,36 @@ def fault_response(camera, fault):
     if status == 401:
         headers.append(("WWW-Authenticate", camera.digest.challenge()))
     return Response(status, body, CONTENT_TYPE, headers)
+
+
+def has_credentials(request, header):
+    """True when the request carries an Authorization header or a UsernameToken."""
+    return bool(request.header("authorization")) or child(child(header, "Security"), "UsernameToken") is not None
+
+
+def _answer(ctx, op, element, quirks):
+    """Fill the response Body: the operation, or what a quirk makes of it. Return the name
+    of a quirk that made the reply schema-invalid on purpose (or None)."""
+    name = op.name
+    if name in quirks.get("set_ignored", ()):
+        ctx.respond()                        # "OK" - and nothing changed
+        return None
+    if name in quirks.get("empty_get", ()):
+        ctx.respond()                        # <tds:GetDNSResponse/>: no settings at all
+        return "empty_get"
+    wrong = (quirks.get("wrong_response") or {}).get(name)
+    if wrong:
+        other = lookup(op.namespace, wrong) or lookup(TDS, wrong) or lookup(TRT, wrong)
+        if other is None:
+            ctx.respond(wrong + "Response")
+        else:
+            ctx.op = other
+            other.handler(ctx, etree.Element(q(other.namespace, other.name)))
+        return "wrong_response"
+    op.handler(ctx, element)
+    if name == "SetNetworkInterfaces" and quirks.get("network_interfaces_reply", "reboot_needed") != "reboot_needed":
+        return "network_interfaces_reply"    # no RebootNeeded element
+    return None
 
 
 def authorize(camera, op, header, request):
@@ -86,9 +122,16 @@ async def handle_soap(camera, request):
     if delay > 0:
         await asyncio.sleep(delay)
     op = lookup(namespace(element), name)
+    quirks = camera.quirks
+    pre_auth = () if quirks.get("no_pre_auth") else personality["pre_auth"]
     try:
         user = None
-        if op is not None and name not in personality["pre_auth"]:
+        if (op is not None and name == "GetUsers" and quirks.get("anonymous_get_users_empty")
+                and camera.activated and not has_credentials(request, header)):
+            root, body = new_envelope(personality)
+            sub(body, TDS, "GetUsersResponse")   # "no users", although there are
+            return Response(200, serialize(root), CONTENT_TYPE)
+        if op is not None and name not in pre_auth:
             user = authorize(camera, op, header, request)
         injected = faults.get("operations", {}).get(name)
         if injected:
@@ -99,9 +142,20 @@ async def handle_soap(camera, request):
             raise SoapFault(personality["unsupported"][name])
         root, body = new_envelope(personality)
         ctx = OpContext(camera, user, request, body, op)
-        op.handler(ctx, element)
+        marks = [_answer(ctx, op, element, quirks)]
     except SoapFault as fault:
         LOG.debug("%s: %s -> fault %s", camera.name, name, fault)
         return fault_response(camera, fault)
     LOG.debug("%s: %s -> ok", camera.name, name)
-    return Response(200, serialize(root), CONTENT_TYPE, after=ctx.after_response)
+    payload = serialize(root)
+    if name in quirks.get("truncated", ()):
+        payload = payload[:len(payload) // 2]   # cut mid-document; Content-Length stays honest
+        marks.append("truncated")
+    marks = [m for m in marks if m]
+    response = Response(200, payload, CONTENT_TYPE, after=ctx.after_response,
+                        headers=[(QUIRK_HEADER, ",".join(marks))] if marks else [])
+    drip = (quirks.get("slow_drip") or {}).get(name)
+    if drip:
+        response.drip = drip
+        response.drip_limit = quirks.get("slow_drip_limit") or SLOW_DRIP_LIMIT
+    return response

@@ -55,6 +55,12 @@ class Response:
     headers: list = field(default_factory=list)
     #: Called (no arguments) once the response has been written and the connection closed.
     after: object = None
+    #: Epoch seconds for the ``Date`` header (a camera sends its own clock); None: now.
+    date: float = None
+    #: Seconds between single bytes ("slow drip", quirk); 0: send at once.
+    drip: float = 0.0
+    #: After this many seconds of dripping the rest is sent at once (a test always ends).
+    drip_limit: float = 30.0
 
 
 async def read_request(reader, protocols=("HTTP/1.1", "HTTP/1.0"), writer=None):
@@ -104,7 +110,7 @@ def status_line(status, protocol="HTTP/1.1"):
 
 def encode_response(response, server_header):
     head = [status_line(response.status)]
-    head.append("Date: %s\r\n" % email.utils.formatdate(usegmt=True))
+    head.append("Date: %s\r\n" % email.utils.formatdate(response.date, usegmt=True))
     if server_header:
         head.append("Server: %s\r\n" % server_header)
     head.append("Content-Type: %s\r\n" % response.content_type)
@@ -121,6 +127,21 @@ async def close_writer(writer):
         await writer.wait_closed()
     except (OSError, asyncio.CancelledError):
         pass
+
+
+async def _drip(writer, data, interval, limit):
+    """Send ``data`` one byte every ``interval`` seconds for at most ``limit`` seconds;
+    return what is left to send at once."""
+    deadline = asyncio.get_running_loop().time() + limit
+    sent = 0
+    while sent < len(data) and asyncio.get_running_loop().time() < deadline:
+        if writer.is_closing():
+            raise ConnectionResetError("client went away")
+        writer.write(data[sent:sent + 1])
+        await writer.drain()
+        sent += 1
+        await asyncio.sleep(interval)
+    return data[sent:]
 
 
 async def serve_connection(reader, writer, handler, server_header="", tracker=None):
@@ -144,7 +165,10 @@ async def serve_connection(reader, writer, handler, server_header="", tracker=No
             response = Response(408, b"request timeout\n")
         except (ConnectionError, asyncio.IncompleteReadError):
             return
-        writer.write(encode_response(response, server_header))
+        data = encode_response(response, server_header)
+        if response.drip > 0:
+            data = await _drip(writer, data, response.drip, response.drip_limit)
+        writer.write(data)
         await writer.drain()
     except (ConnectionError, OSError):
         pass

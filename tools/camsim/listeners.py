@@ -28,7 +28,8 @@ class CameraListeners:
                 camera_handler(camera), camera.address, camera.http_port,
                 camera.personality.get("http_server", ""), self._connections))
             self._servers.append(await rtsp.start_server(camera, self._connections))
-            self._udp = await discovery.start(camera)
+            if not camera.quirks.get("discovery_via"):
+                self._udp = await discovery.start(camera)
         except OSError:
             await self.close()
             raise
@@ -55,6 +56,27 @@ class CameraListeners:
         """Start the reboot sequence (call from the event loop)."""
         if self._reboot_task is None or self._reboot_task.done():
             self._reboot_task = asyncio.get_running_loop().create_task(self._reboot())
+
+    def schedule_move(self):
+        """Apply a pending network configuration live, without a reboot (quirk
+        ``network_interfaces_reply: empty_live``)."""
+        if self._reboot_task is None or self._reboot_task.done():
+            self._reboot_task = asyncio.get_running_loop().create_task(self._move())
+
+    async def _move(self):
+        camera = self.camera
+        old = camera.address
+        await self.close()
+        camera.apply_pending_network()
+        camera.changed()
+        try:
+            await self.open()
+        except OSError as exc:
+            camera.status = "conflict"
+            LOG.warning("%s: cannot listen on %s: %s", camera.name, camera.address, exc.strerror or exc)
+            return
+        camera.boot_count -= 1  # not a boot
+        LOG.info("%s: moved live from %s to %s", camera.name, old, camera.address)
 
     async def _reboot(self):
         camera = self.camera

@@ -138,9 +138,19 @@ def set_network_interfaces(ctx, request):
         raise SoapFault("InvalidArgVal", "InvalidNetworkInterface",
                         reason="The supplied network interface token does not exist")
     ipv4 = child(child(request, "NetworkInterface"), "IPv4")
-    if ipv4 is not None:
-        camera.pending_network = _new_ipv4(camera, ipv4)
+    reply = camera.quirks.get("network_interfaces_reply", "reboot_needed")
+    new = _new_ipv4(camera, ipv4) if ipv4 is not None else None
+    if reply == "empty_ignored":
+        ctx.respond()           # no RebootNeeded, and the change is dropped
+        return
+    if new is not None:
+        camera.pending_network = new
         camera.changed()
+    if reply == "empty_live":
+        ctx.respond()           # no RebootNeeded: the new address is live at once
+        if camera.runtime is not None:
+            ctx.after_response = camera.runtime.schedule_move
+        return
     sub(ctx.respond(), TDS, "RebootNeeded", "true")
 
 

@@ -72,7 +72,7 @@ def encode(camera, status, cseq, headers, body):
     lines = ["RTSP/1.0 %d %s" % (status, REASONS.get(status, "Error"))]
     if cseq is not None:
         lines.append("CSeq: %s" % cseq)
-    lines.append("Date: %s" % email.utils.formatdate(usegmt=True))
+    lines.append("Date: %s" % email.utils.formatdate(camera.now(), usegmt=True))
     lines.append("Server: %s" % camera.personality.get("rtsp_server", "camsim"))
     lines += ["%s: %s" % item for item in headers]
     if body:

@@ -52,6 +52,7 @@ class Site:
             self._load_persisted(persist)
         for camera in self.cameras.values():
             camera.on_change = self._schedule_save
+            camera.peers = self.cameras
 
     @classmethod
     def from_file(cls, path, **kwargs):

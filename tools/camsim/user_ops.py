@@ -69,7 +69,10 @@ def _refuse_if_no_admin_left(users):
 @operation(TDS, "GetUsers", level="Administrator")
 def get_users(ctx, request):
     response = ctx.respond()
+    hidden = ctx.camera.personality["factory_user"] if ctx.camera.quirks.get("get_users_hides_factory") else None
     for user in ctx.camera.users:
+        if user["username"] == hidden:
+            continue  # the factory account is not listed, yet it still logs in (quirk)
         element = sub(response, TDS, "User")
         tt(element, "Username", user["username"])
         tt(element, "UserLevel", user["level"])

@@ -37,11 +37,27 @@ def challenge_response(camera, stale=False, body=UNAUTHORIZED_PAGE, content_type
     return Response(401, body, content_type, [("WWW-Authenticate", camera.digest.challenge(stale))])
 
 
+def snapshot_profile(camera, target):
+    """The profile a snapshot URL names: path and query equal, else the first profile on
+    that path (an alias such as Axis' VAPIX URL: the first profile)."""
+    parts = urlsplit(target)
+    profiles = camera.personality["profiles"]
+    for profile in profiles:
+        wanted = urlsplit(profile["snapshot_path"])
+        if (wanted.path, wanted.query) == (parts.path, parts.query):
+            return profile
+    for profile in profiles:
+        if urlsplit(profile["snapshot_path"]).path == parts.path:
+            return profile
+    return profiles[0]
+
+
 async def handle_snapshot(camera, request):
     user, stale = digest_user(camera, request)
     if user is None:
         return challenge_response(camera, stale)
-    body = snapshot.frame(camera)
+    profile = snapshot_profile(camera, request.target)
+    body = snapshot.frame(camera, int(profile["width"]), int(profile["height"]))
     return Response(200, body if request.method == "GET" else b"", "image/jpeg")
 
 
@@ -51,6 +67,12 @@ def camera_handler(camera):
     snapshots = snapshot_paths(camera)
 
     async def handler(request):
+        response = await route(request)
+        if response.date is None:
+            response.date = camera.now()  # a device's Date header is its own clock
+        return response
+
+    async def route(request):
         path = request.path
         if path in soap:
             if request.method != "POST":
