@@ -40,6 +40,10 @@ notes:
   - When the camera advertises its services at another host or port than O(hostname) and
     O(port) (NAT, a misconfigured camera), the module still only contacts O(hostname):O(port)
     and warns.
+  - A subset (or a part of RV(network)) that the camera does not implement, refuses, or answers
+    with an empty reply is V(null) with a warning naming the operation and why; the other
+    subsets are still read. An empty reply is unknown, never an empty setting. The task fails
+    only when none of the subsets in O(gather) could be read.
 seealso:
   - name: ONVIF Core Specification
     description: Device management operations (GetDeviceInformation, GetNetworkInterfaces, ...).
@@ -95,7 +99,9 @@ services:
     http://www.onvif.org/ver10/device/wsdl: /onvif/device_service
     http://www.onvif.org/ver10/media/wsdl: /onvif/Media
 identity:
-  description: The camera's identity (GetDeviceInformation). Values as the camera reports them.
+  description:
+    - The camera's identity (GetDeviceInformation). Values as the camera reports them.
+    - V(null) when it could not be read (with a warning).
   returned: when O(gather) includes V(identity) or V(all)
   type: dict
   contains:
@@ -120,17 +126,19 @@ identity:
       type: str
       sample: '88'
 mac:
-  description: MAC address of the interface the controller talks to (lower case, colon separated).
+  description:
+    - MAC address of the interface the controller talks to (lower case, colon separated).
+    - V(null) when the interfaces could not be read.
   returned: when O(gather) includes V(network) or V(all)
   type: str
   sample: 44:19:b6:01:02:03
 network:
-  description: Network settings.
+  description: Network settings. V(null) when not one of them could be read (with a warning).
   returned: when O(gather) includes V(network) or V(all)
   type: dict
   contains:
     interfaces:
-      description: Network interfaces (GetNetworkInterfaces).
+      description: Network interfaces (GetNetworkInterfaces). V(null) when they could not be read.
       type: list
       elements: dict
       sample:
@@ -147,39 +155,39 @@ network:
             link_local: null
           ipv6: null
     dhcp:
-      description: Whether the interface the controller talks to takes its IPv4 address from DHCP.
+      description: Whether the interface the controller talks to takes its IPv4 address from DHCP. V(null) without interfaces.
       type: bool
       sample: false
     addresses:
-      description: IPv4 addresses in use (from DHCP when DHCP is on, else manual), as address/prefix.
+      description: IPv4 addresses in use (from DHCP when DHCP is on, else manual), as address/prefix. V(null) without interfaces.
       type: list
       elements: str
       sample: [192.0.2.64/24]
     gateway:
-      description: Default gateways. V(null) when the camera does not implement GetNetworkDefaultGateway.
+      description: Default gateways. V(null) when unknown: not implemented, refused, or an empty reply.
       type: dict
       sample: {ipv4: [192.0.2.1], ipv6: []}
     dns:
       description:
         - DNS settings. C(servers) are the servers in use (from DHCP when C(from_dhcp), else the
-          manual ones). V(null) when not implemented.
+          manual ones). V(null) when unknown (not implemented, refused, or an empty reply).
       type: dict
       sample: {from_dhcp: false, servers: [192.0.2.53], manual: [192.0.2.53], from_dhcp_servers: [], search_domains: [example.org]}
     ntp:
-      description: NTP settings, like RV(network.dns). V(null) when not implemented.
+      description: NTP settings, like RV(network.dns). V(null) when unknown.
       type: dict
       sample: {from_dhcp: false, servers: [192.0.2.123], manual: [192.0.2.123], from_dhcp_servers: []}
     hostname:
-      description: Host name. V(null) when not implemented.
+      description: Host name. V(null) when unknown.
       type: dict
       sample: {name: cam-server-room-1, from_dhcp: false}
     protocols:
-      description: Network protocols (HTTP, HTTPS, RTSP) with their ports. V(null) when not implemented.
+      description: Network protocols (HTTP, HTTPS, RTSP) with their ports. V(null) when unknown.
       type: list
       elements: dict
       sample: [{name: HTTP, enabled: true, ports: [80]}, {name: RTSP, enabled: true, ports: [554]}]
 clock:
-  description: The camera clock (GetSystemDateAndTime).
+  description: The camera clock (GetSystemDateAndTime). V(null) when it could not be read (with a warning).
   returned: when O(gather) includes V(clock) or V(all)
   type: dict
   contains:
@@ -212,7 +220,7 @@ clock:
       type: str
       sample: UTCDateTime
 users:
-  description: Camera user accounts (GetUsers). Passwords are never returned.
+  description: Camera user accounts (GetUsers). Passwords are never returned. V(null) when refused (an account below Administrator) or not implemented.
   returned: when O(gather) includes V(users) or V(all)
   type: list
   elements: dict
@@ -226,7 +234,7 @@ users:
       type: str
       sample: Administrator
 profiles:
-  description: Media profiles with their stream and snapshot URIs (Media, or Media2 when the camera only has that).
+  description: Media profiles with their stream and snapshot URIs (Media, or Media2 when the camera only has that). V(null) when they could not be read.
   returned: when O(gather) includes V(profiles) or V(all)
   type: list
   elements: dict
@@ -267,6 +275,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import (
     INFO_SUBSETS, OnvifClient, OnvifError, check_onvif_libs, get_info, onvif_argument_spec,
 )
+from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers import connection_problem
 
 
 def main():
@@ -276,6 +285,9 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     check_onvif_libs(module)
+    problem = connection_problem(module.params)
+    if problem:
+        module.fail_json(msg=problem, changed=False)
 
     gather = set(module.params['gather'])
     subsets = INFO_SUBSETS if 'all' in gather else [s for s in INFO_SUBSETS if s in gather]

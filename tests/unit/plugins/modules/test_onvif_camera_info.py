@@ -108,6 +108,56 @@ def test_fault_fails_with_subcode(run_module, warnings):
     assert failed and 'GetDeviceInformation' in result['msg'] and 'ter:ActionNotSupported' in result['msg']
 
 
+NOT_IMPLEMENTED = (500, fakecam.fault(), 'application/soap+xml')
+
+
+def test_missing_operation_returns_every_other_fact(run_module, warnings):
+    """Case 7: no GetNetworkInterfaces: every other fact is returned, with a warning per part not read."""
+    with fakecam.FakeCamera(responses={'GetNetworkInterfaces': NOT_IMPLEMENTED}) as cam:
+        result, failed = run_module(onvif_camera_info.main, args(cam))
+    assert not failed, result.get('msg')
+    assert result['identity']['serial_number'] == 'FC1-0001' and result['users'] and result['profiles']
+    assert result['network']['interfaces'] is None and result['network']['addresses'] is None and result['mac'] is None
+    assert result['network']['hostname'] == {'name': 'fakecam', 'from_dhcp': False}
+    assert any('network interfaces not available (the camera does not implement GetNetworkInterfaces)' in w for w in warnings)
+
+
+def test_a_refused_subset_is_null_with_a_warning(run_module, warnings):
+    """Case 7: GetUsers refused (an Operator login): users is null, the rest is read."""
+    with fakecam.FakeCamera(responses={'GetUsers': (400, fakecam.NOT_AUTHORIZED, 'application/soap+xml')}) as cam:
+        result, failed = run_module(onvif_camera_info.main, args(cam, gather=['identity', 'users']))
+    assert not failed and result['users'] is None and result['identity']['model'] == 'FC-1'
+    assert any('users not read' in w for w in warnings)
+
+
+def test_nothing_readable_fails(run_module, warnings):
+    """Case 7: fail only when nothing the user asked for could be read."""
+    with fakecam.FakeCamera(responses={'GetUsers': NOT_IMPLEMENTED}) as cam:
+        result, failed = run_module(onvif_camera_info.main, args(cam, gather=['users']))
+    assert failed and 'GetUsers' in result['msg']
+
+
+def test_empty_dns_reply_is_unknown(run_module, warnings):
+    """Case 6: <tds:GetDNSResponse/> is null plus a warning, not an empty DNS setting."""
+    empty = (200, fakecam.ENVELOPE % '<tds:GetDNSResponse/>', 'application/soap+xml')
+    with fakecam.FakeCamera(responses={'GetDNS': empty}) as cam:
+        result, failed = run_module(onvif_camera_info.main, args(cam, gather=['network']))
+    assert not failed and result['network']['dns'] is None
+    assert any('GetDNS answered an empty reply' in w for w in warnings)
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'hostname': ''}, "hostname: '' is empty"),
+    ({'port': 70000}, 'port: 70000 is not a TCP port (1 to 65535)'),
+    ({'timeout': 0}, 'timeout: 0 must be at least 1'),
+])
+def test_bad_connection_option_is_named(run_module, warnings, extra, message):
+    """Case 23: the option and its value are named (not "Invalid URL")."""
+    with fakecam.FakeCamera() as cam:
+        result, failed = run_module(onvif_camera_info.main, args(cam, **extra))
+        assert failed and message in result['msg'] and cam.requests == []
+
+
 def test_missing_library(run_module, monkeypatch):
     monkeypatch.setattr(_onvif, 'HAS_ONVIF_LIBS', False)
     monkeypatch.setattr(_onvif, 'ONVIF_IMPORT_ERROR', 'ImportError: No module named zeep')
