@@ -164,7 +164,7 @@ network:
       elements: str
       sample: [192.0.2.64/24]
     gateway:
-      description: Default gateways. V(null) when unknown: not implemented, refused, or an empty reply.
+      description: Default gateways. V(null) when unknown (not implemented, refused, or an empty reply).
       type: dict
       sample: {ipv4: [192.0.2.1], ipv6: []}
     dns:
