@@ -191,7 +191,7 @@ def _step_rows(record, state, facts_hash, labels, language):
         notes = []
         derived_from = None
         if rec is not None:
-            status, started, ended = rec['result'], rec.get('started'), rec.get('ended')
+            status, started, ended = rec.get('result') or 'not_completed', rec.get('started'), rec.get('ended')
             executor = rec.get('executor') or sop_step['executor']
             if rec.get('notes'):
                 notes.append(rec['notes'])
@@ -225,11 +225,21 @@ def _step_rows(record, state, facts_hash, labels, language):
     return rows, total, table
 
 
+class _Facts(dict):
+    """A camera's facts; one the record does not hold (a camera that failed) prints as a dash."""
+
+    def __missing__(self, key):
+        return '-'
+
+
 def _camera_rows(record, snapshots, labels):
     rows = []
-    for index, cam in enumerate(record['cameras'], 1):
-        hard = cam['hardening']
-        accounts = ', '.join('%s (%s)' % (a['username'], a['level']) for a in hard['accounts']) or labels['none']
+    for index, raw in enumerate(record['cameras'], 1):
+        cam = _Facts(raw)
+        hard = raw.get('hardening') or {}
+        mount = _Facts(raw.get('mount') or {})
+        accounts = ', '.join('%s (%s)' % (a['username'], a['level']) for a in hard.get('accounts') or []) or labels['none']
+        removed = hard.get('factory_password_removed')
         snap = snapshots[cam['name']]
         snap_text = '' if snap['status'] == 'ok' else labels['snapshot_' + snap['status']].format(path=snap['path'])
         rows.append({
@@ -237,15 +247,15 @@ def _camera_rows(record, snapshots, labels):
                 str(index),
                 '%s\n%s: %s' % (cam['name'], labels['asset_tag'], cam['asset_tag']),
                 '%s\n%s: %s\n%s' % (cam['room'], labels['position'], cam['position'],
-                                    labels['mounted'].format(by=cam['mount']['by'], at=fmt_time(cam['mount']['at'], labels))),
+                                    labels['mounted'].format(by=mount['by'], at=fmt_time(mount.get('at'), labels) or '-')),
                 '%s %s\n%s: %s\n%s: %s' % (cam['manufacturer'], cam['model'], labels['serial'], cam['serial'],
                                            labels['firmware'], cam['firmware']),
                 '\n'.join('%s: %s' % (labels[k], v) for k, v in (
                     ('mac', cam['mac']), ('factory_address', cam['factory_address']), ('address', cam['address']),
-                    ('hostname', cam['hostname']), ('ntp', ', '.join(cam['ntp_servers']) or labels['none']),
+                    ('hostname', cam['hostname']), ('ntp', ', '.join(raw.get('ntp_servers') or []) or labels['none']),
                     ('stream', cam['stream_uri']))),
                 '%s: %s\n%s: %s' % (labels['factory_password_removed'],
-                                    labels['yes'] if hard['factory_password_removed'] else labels['no'],
+                                    labels['yes'] if removed is True else labels['no'],
                                     labels['accounts'], accounts),
             ],
             'thumbnail': snap['thumbnail'],
@@ -255,24 +265,46 @@ def _camera_rows(record, snapshots, labels):
     return rows
 
 
+SNAPSHOT_TEXTS = {'missing_field': 'no snapshot', 'not_found': 'snapshot file not found: {path}',
+                  'not_image': 'snapshot file is not a JPEG/PNG image: {path}', 'corrupt': 'snapshot JPEG/PNG file is damaged: {path}'}
+
+
+def problem_list(record, base_dir=None, snapshots=None):
+    """Every unresolved problem of the installation, language-neutral: ``{step, subject, code, text}``.
+
+    :func:`_run_record.open_problems` plus the snapshots the report cannot show. The list is empty
+    only for a complete installation; ``sop_review`` and ``sop_agenda`` read it.
+    """
+    if snapshots is None:
+        snapshots = {cam['name']: inspect_snapshot(cam, base_dir) for cam in record.get('cameras') or []}
+    found = rr.open_problems(record)
+    for cam in record.get('cameras') or []:
+        snap = snapshots[cam['name']]
+        if snap['status'] != 'ok':
+            found.append({'step': 5, 'subject': cam['name'], 'code': 'snapshot_' + snap['status'],
+                          'text': SNAPSHOT_TEXTS[snap['status']].format(path=snap['path'])})
+    return found
+
+
 def _problems(record, snapshots, labels, language):
-    """The record's problems plus what the report found (bad snapshots, kept factory password)."""
+    """The report's problem table: the record's problems (resolved ones marked) and what the report found."""
     problems = []
     for problem in record.get('problems') or []:
         problems.append({'step': problem['step'], 'subject': problem.get('camera') or problem.get('workstation') or '',
-                         'text': problem['text'], 'source': 'record'})
-    for number, step in sorted(((int(k), v) for k, v in (record.get('steps') or {}).items())):
-        if step['result'] == 'failed':
-            problems.append({'step': number, 'subject': '', 'text': labels['step_result_failed'].format(step=number),
-                             'source': 'report'})
-    for cam in record['cameras']:
-        snap = snapshots[cam['name']]
-        if snap['status'] != 'ok':
-            problems.append({'step': 5, 'subject': cam['name'], 'source': 'report',
-                             'text': labels['snapshot_' + snap['status']].format(path=snap['path'])})
-        if not cam['hardening']['factory_password_removed']:
-            problems.append({'step': 3, 'subject': cam['name'], 'text': labels['factory_password_kept'], 'source': 'report'})
-    rows = [[str(i), '%d. %s' % (p['step'], _sop.step(p['step'])['name'][language]), p['subject'], p['text']]
+                         'text': problem['text'], 'source': 'record', 'resolved': problem.get('resolved')})
+    for found in problem_list(record, snapshots=snapshots):
+        if found['code'] == 'record':
+            continue
+        if found['code'] == 'factory_credentials':
+            text = labels['factory_password_kept']
+        elif found['code'] in ('step_failed', 'step_not_completed'):
+            text = labels['step_result_failed' if found['code'] == 'step_failed' else 'step_not_completed'].format(step=found['step'])
+        else:
+            text = labels[found['code']].format(path=snapshots[found['subject']]['path'])
+        problems.append({'step': found['step'], 'subject': found['subject'], 'text': text, 'source': 'report',
+                         'resolved': None})
+    rows = [[str(i), '%d. %s' % (p['step'], _sop.step(p['step'])['name'][language]), p['subject'],
+             p['text'] + (' ' + labels['problem_resolved'].format(time=fmt_time(p['resolved'], labels)) if p['resolved'] else '')]
             for i, p in enumerate(problems, 1)]
     return problems, rows
 
@@ -282,7 +314,9 @@ def _review_rows(state, labels):
     for index, review in enumerate(state['reviews'], 1):
         rows.append([str(index), _sop.EXECUTORS[review['role']]['abbr'],
                      '%s\n%s %s' % (review['name'], labels['nip_prefix'], review['nip']),
-                     fmt_time(review['at'], labels), labels['status_' + review['decision']], review.get('note') or '',
+                     fmt_time(review['at'], labels), labels['status_' + review['decision']],
+                     '; '.join(t for t in (review.get('note') or '', labels['accepted_with_problems'].format(
+                         count=len(review['accepted_problems'])) if review.get('accepted_problems') else '') if t),
                      review['report_hash'][:16] + '...', labels['standing_' + review['state']]])
     return rows
 
@@ -352,6 +386,7 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
     snapshots = {cam['name']: inspect_snapshot(cam, base_dir) for cam in record['cameras']}
     step_rows, step_total, step_table = _step_rows(record, state, digest, labels, language)
     problems, problem_rows = _problems(record, snapshots, labels, language)
+    unresolved = problem_list(record, snapshots=snapshots)
     signatures = _signatures(record, state, signatories, labels)
     agenda = record.get('agenda') if (record.get('agenda') or {}).get('report_hash') == digest else None
     site = record['site']
@@ -387,6 +422,8 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
             (labels['rooms'], '\n'.join(r['name'] + (' - ' + r['description'] if r.get('description') else '')
                                         for r in record['rooms'])),
             (labels['camera_count'], str(len(record['cameras']))),
+            (labels['installation_status'], labels['installation_incomplete'].format(count=len(unresolved)) if unresolved
+             else labels['installation_complete']),
             (labels['workstation_count'], str(len(record['workstations']))),
         ],
         'steps': {
@@ -431,6 +468,8 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
         'steps': step_table,
         'snapshots': {name: {'status': s['status'], 'path': s['path'], 'mime': s['mime']} for name, s in snapshots.items()},
         'problems': problems,
+        'complete': not unresolved,
+        'open_problems': [rr.problem_line(p) for p in unresolved],
         'reviews': state['reviews'],
         'review_status': state['status'],
         'agenda': record.get('agenda'),

@@ -21,12 +21,14 @@ run_id                      the run's identity, also the report's file name
 site                        office: code (e.g. SMG), name, address
 operator                    the APK who did steps 1-6: name, NIP, certificate number
 window                      installation window: start, end (ISO 8601 with offset)
-steps                       "1".."9": started, ended, result (ok/failed/skipped), notes
+steps                       "1".."9": started, ended, result (ok/failed/skipped; none
+                            while the step has not been closed), notes
 rooms                       the hardware rooms: name, description
-cameras                     one entry per camera (identity, network, hardening,
-                            stream, snapshot, mount attestation)
+cameras                     one entry per planned camera (step 1 writes the plan: name,
+                            room, position, planned_address; later steps add identity,
+                            network, hardening, stream, snapshot, mount attestation)
 workstations                the computers with the viewer: name, rooms, viewer, version
-problems                    step, camera/workstation, text
+problems                    step, camera/workstation, text, resolved (when fixed later)
 reviews                     acceptances of steps 7-8 (written by sop_review)
 agenda                      the agenda entry of step 9 (written by sop_agenda)
 ==========================  ==========================================================
@@ -34,6 +36,17 @@ agenda                      the agenda entry of step 9 (written by sop_agenda)
 The report's facts are the record without ``reviews``, ``agenda`` and the steps 7-9 (what
 happens after the report is written), plus the SHA-256 of each camera's snapshot file; the
 facts hash is the SHA-256 of their canonical JSON. A review is bound to that hash.
+
+Truthfulness rules (see ``docs/run-record.md``):
+
+* every string in the record is free of control characters (free text may hold newlines);
+* a camera of the plan that failed may lack the facts of the steps it never finished, but
+  only while it has a problem of its own in the record;
+* :func:`open_problems` is what stands between the record and a complete installation: the
+  unresolved problems, every step 1-5 not closed ``ok``, and every camera whose factory
+  password is not proven removed;
+* once a review is recorded, the facts are final (:func:`check_not_final`): a later run
+  starts a new record instead of rewriting them.
 """
 
 from __future__ import annotations
@@ -64,6 +77,12 @@ REQUIRED_STEPS = (1, 2, 3, 4, 5)
 STREAM_SCHEMES = ('rtsp', 'rtsps', 'http', 'https')
 SECRET_KEY = re.compile(r'pass(word|wd)?$|secret|token|credential|private_key', re.I)
 SECRET_KEY_ALLOWED = ('factory_password_removed',)
+# C0 and C1 control characters and DEL; free text ('text' fields) may hold tabs and newlines.
+CONTROL_RE = re.compile('[\x00-\x1f\x7f-\x9f]')
+TEXT_CONTROL_RE = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f]')
+FACTORY_CREDENTIALS_TEXT = ('the factory credentials are not proven removed: the camera may still open with its '
+                            'factory user and password')
+NOT_FINISHED_TEXT = 'did not finish step %d (it failed or stopped before a reason could be recorded)'
 
 
 class RecordError(Exception):
@@ -91,6 +110,10 @@ class ReviewRefused(RecordError):
     """A review (step 7 or 8) that the chain of acceptance does not allow."""
 
 
+class RecordFinal(RecordError):
+    """A change to the facts of a record that has been reviewed: they are final."""
+
+
 # --------------------------------------------------------------------------------------------
 # The schema, as data.
 
@@ -112,14 +135,17 @@ class Field:
 STEP = Field('dict', 'one step of the SOP', fields={
     'started': Field('datetime', 'when the step started (not needed when skipped)', required=False),
     'ended': Field('datetime', 'when the step ended (not needed when skipped)', required=False),
-    'result': Field('choice', 'outcome of the step', choices=RESULTS),
+    'result': Field('choice', 'outcome of the step; absent while the step is not closed (the report shows it not '
+                    'completed)', required=False, choices=RESULTS),
     'notes': Field('text', 'free text for the Keterangan column', required=False),
     'executor': Field('choice', "who did the step, when not the SOP's reading (1-6 APK, 7 Sub Koord, 8-9 Kabid)",
                       required=False, choices=_sop.ROLES),
 })
 
-CAMERA = Field('dict', 'one camera', fields={
+CAMERA = Field('dict', 'one camera of the site plan (step 1 writes name, room, position and planned_address; a '
+               'camera with a problem of its own may lack the facts of the steps it did not finish)', fields={
     'name': Field('str', 'unique camera name', example='CAM-SRV-01'),
+    'planned_address': Field('ip', 'address the site plan gives it (step 1)', required=False),
     'room': Field('str', 'name of the room (one of rooms[].name)'),
     'position': Field('str', 'where in the room, where it looks', example='sudut timur laut, menghadap rak server'),
     'asset_tag': Field('str', 'inventory / UV-pen or sticker mark (SOP marking rule)', example='PIAK-CCTV-2026-001'),
@@ -157,6 +183,9 @@ REVIEW = Field('dict', 'one review decision (written by sop_review)', fields={
     'note': Field('text', 'note; required when returned', required=False),
     'at': Field('datetime', 'when the decision was made'),
     'report_hash': Field('sha256', 'facts hash of the report the reviewer saw'),
+    'accepted_problems': Field('list', 'the unresolved problems the reviewer accepted the report with, as the report '
+                               'listed them (written only with accept_with_problems)', required=False,
+                               item=Field('str', 'one problem: "step N, subject: text"')),
 })
 
 SCHEMA = Field('dict', 'the run record', fields={
@@ -194,6 +223,7 @@ SCHEMA = Field('dict', 'the run record', fields={
         'camera': Field('str', 'camera name, when about a camera', required=False),
         'workstation': Field('str', 'workstation name, when about one', required=False),
         'text': Field('str', 'what happened'),
+        'resolved': Field('datetime', 'when a later run of its step finished for its subject', required=False),
     })),
     'reviews': Field('list', 'review decisions, oldest first (sop_review appends)', required=False, item=REVIEW),
     'agenda': Field('dict', 'the agenda entry of step 9 (sop_agenda writes it)', required=False, fields={
@@ -320,6 +350,12 @@ def _join(path, key):
 
 def _check(value, field, path, errors, complete):
     kind = field.kind
+    if isinstance(value, str):
+        bad = (TEXT_CONTROL_RE if kind == 'text' else CONTROL_RE).search(value)
+        if bad:
+            errors.append('%s: holds the control character U+%04X at position %d (not allowed in the record)'
+                          % (path, ord(bad.group()), bad.start()))
+            return
     if kind in SIMPLE_KINDS:
         test, message = SIMPLE_KINDS[kind]
         if not test(value):
@@ -347,7 +383,7 @@ def _check(value, field, path, errors, complete):
         raise ValueError('unknown kind %s' % kind)
 
 
-def _check_dict(value, field, path, errors, complete):
+def _check_dict(value, field, path, errors, complete, skip=()):
     if not isinstance(value, dict):
         errors.append('%s: %s is not a mapping' % (path or 'record', show(value)))
         return
@@ -358,6 +394,8 @@ def _check_dict(value, field, path, errors, complete):
             else:
                 errors.append('%s: unknown field (known: %s)' % (_join(path, key), ', '.join(sorted(field.fields))))
     for key, sub in field.fields.items():
+        if key in skip:
+            continue
         if key in value and value[key] is not None:
             _check(value[key], sub, _join(path, key), errors, complete)
         elif sub.required and (complete or not path and key in ('schema_version', 'run_id')):
@@ -388,10 +426,6 @@ def _check_steps(value, field, path, errors, complete):
             started, ended = parse_time(step.get('started')), parse_time(step.get('ended'))
             if started and ended and ended < started:
                 errors.append('%s.ended: %s is before started %s' % (step_path, show(step['ended']), show(step['started'])))
-    if complete:
-        for number in REQUIRED_STEPS:
-            if number not in seen:
-                errors.append('%s.%d: missing' % (path, number))
 
 
 def _duplicates(items, key, path, errors, what):
@@ -444,6 +478,25 @@ def _cross_checks(record, errors):
             errors.append('reviews[%d].note: missing (a returned report needs a note)' % index)
 
 
+def _check_cameras(record, errors, complete):
+    """Cameras: a camera with a problem of its own may lack the facts of the steps it did not finish."""
+    cameras = record.get('cameras')
+    if cameras is None:
+        if complete:
+            errors.append('cameras: missing')
+        return
+    if not isinstance(cameras, list):
+        errors.append('cameras: %s is not a list' % show(cameras))
+        return
+    if complete and len(cameras) < SCHEMA.fields['cameras'].min_items:
+        errors.append('cameras: needs at least 1 entry')
+    problems = record.get('problems') if isinstance(record.get('problems'), list) else []
+    failed = {p.get('camera') for p in problems if isinstance(p, dict)}
+    for index, camera in enumerate(cameras):
+        lenient = isinstance(camera, dict) and camera.get('name') in failed
+        _check(camera, CAMERA, 'cameras[%d]' % index, errors, complete and not lenient)
+
+
 def validate(record, complete=True):
     """Return the list of errors of ``record`` (empty when valid).
 
@@ -456,7 +509,8 @@ def validate(record, complete=True):
     version = record.get('schema_version')
     if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
         return ['schema_version: %s is not supported (this collection reads version %d)' % (show(version), SCHEMA_VERSION)]
-    _check_dict(record, SCHEMA, '', errors, complete)
+    _check_dict(record, SCHEMA, '', errors, complete, skip=('cameras',))
+    _check_cameras(record, errors, complete)
     _cross_checks(record, errors)
     return errors
 
@@ -514,6 +568,69 @@ def facts(record, base_dir=None):
 
 def facts_hash(the_facts):
     return sha256(canonical_json(the_facts))
+
+
+# --------------------------------------------------------------------------------------------
+# What stands between the record and a complete installation.
+
+
+def open_problems(record):
+    """The installation's unresolved problems, each ``{step, subject, code, text}``, in a stable order.
+
+    ``code`` is ``record`` (a problem written by a stage, not resolved since), ``step_failed``
+    and ``step_not_completed`` (a step 1-5 that did not close ``ok``), or ``factory_credentials``
+    (a camera whose factory password is not proven removed). An installation is complete only
+    when this list is empty; ``sop_review`` and ``sop_agenda`` hold to it.
+    """
+    found = []
+    recorded = set()
+    for problem in record.get('problems') or []:
+        if problem.get('resolved'):
+            continue
+        subject = problem.get('camera') or problem.get('workstation') or ''
+        recorded.add((subject, problem['text']))
+        found.append({'step': problem['step'], 'subject': subject, 'code': 'record', 'text': problem['text']})
+    steps = {str(k): v for k, v in (record.get('steps') or {}).items()}
+    for number in REQUIRED_STEPS:
+        result = (steps.get(str(number)) or {}).get('result')
+        if result == 'failed':
+            found.append({'step': number, 'subject': '', 'code': 'step_failed', 'text': 'step %d failed' % number})
+        elif result not in ('ok', 'skipped'):
+            found.append({'step': number, 'subject': '', 'code': 'step_not_completed',
+                          'text': 'step %d was not completed' % number})
+    for camera in record.get('cameras') or []:
+        if (camera.get('hardening') or {}).get('factory_password_removed') is not True \
+                and (camera.get('name'), FACTORY_CREDENTIALS_TEXT) not in recorded:
+            found.append({'step': 3, 'subject': camera.get('name'), 'code': 'factory_credentials',
+                          'text': FACTORY_CREDENTIALS_TEXT})
+    return found
+
+
+def problem_line(problem):
+    """One problem as a reviewer accepts it: ``step N, subject: text``."""
+    subject = (', %s' % problem['subject']) if problem.get('subject') else ''
+    return 'step %d%s: %s' % (problem['step'], subject, problem['text'])
+
+
+def core(record):
+    """The facts a stage writes: the record less reviews, agenda and steps 7-9."""
+    result = {k: v for k, v in record.items() if k not in ('reviews', 'agenda', 'steps')}
+    result['steps'] = {str(k): v for k, v in (record.get('steps') or {}).items()
+                       if str(k) not in [str(n) for n in _sop.POST_REPORT_STEPS]}
+    return result
+
+
+def check_not_final(before, after, path='the run record'):
+    """Raise :class:`RecordFinal` when ``after`` changes the facts of a reviewed ``before``."""
+    if not before or not before.get('reviews'):
+        return
+    if core(before) != core(after):
+        changed = sorted(k for k in set(core(before)) | set(core(after)) if core(before).get(k) != core(after).get(k))
+        raise RecordFinal(
+            '%s (run %s) has been reviewed (%d decision(s)): its facts are final and this run would change %s. '
+            'Nothing was written. To install again, start a new run (a new cctv_run_id and record path); '
+            'to correct the report, the reviewers return it and a new run is made.'
+            % (path, before.get('run_id'), len(before['reviews']), ', '.join(changed)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -730,7 +847,7 @@ def upsert_workstation(record, workstation):
 
 
 def add_problem(record, step_number, text, camera=None, workstation=None):
-    """Add a problem once (the same step, subject and text are not repeated)."""
+    """Add a problem once (the same step, subject and text are not repeated while it is open)."""
     problem = {'step': int(step_number), 'text': text}
     if camera:
         problem['camera'] = camera
@@ -740,6 +857,45 @@ def add_problem(record, step_number, text, camera=None, workstation=None):
     if problem not in problems:
         problems.append(problem)
     return record
+
+
+def close_step(record, number, planned, finished, when):
+    """Derive step ``number``'s result from what happened on every planned subject.
+
+    A planned camera or workstation that did not finish and has no open problem of this step
+    gets one (:data:`NOT_FINISHED_TEXT`); the open problems of this step of a subject that did
+    finish are resolved at ``when`` (a later run fixed them), and so is the factory-credentials
+    problem of a camera whose hardening is now proven. The result is ``ok`` only when every
+    planned subject finished and no problem of this step is open; else ``failed``.
+    """
+    cameras = {c.get('name'): c for c in record.get('cameras') or []}
+    workstations = {w.get('name') for w in record.get('workstations') or []}
+    finished = set(finished)
+    problems = record.setdefault('problems', [])
+
+    def subject(problem):
+        return problem.get('camera') or problem.get('workstation')
+
+    for name in finished & set(planned):
+        hardened = (cameras.get(name, {}).get('hardening') or {}).get('factory_password_removed') is True
+        for problem in problems:
+            if subject(problem) != name or problem.get('resolved'):
+                continue
+            if problem['step'] == number or (hardened and problem['text'] == FACTORY_CREDENTIALS_TEXT):
+                problem['resolved'] = when
+    for name in planned:
+        if name in finished:
+            continue
+        if any(subject(p) == name and p['step'] == number and not p.get('resolved') for p in problems):
+            continue
+        if name in cameras:
+            add_problem(record, number, NOT_FINISHED_TEXT % number, camera=name)
+        elif name in workstations:
+            add_problem(record, number, NOT_FINISHED_TEXT % number, workstation=name)
+        else:
+            add_problem(record, number, '%s %s' % (name, NOT_FINISHED_TEXT % number))
+    open_here = [p for p in problems if p['step'] == number and not p.get('resolved')]
+    return 'failed' if open_here or not set(planned) <= finished else 'ok'
 
 
 # --------------------------------------------------------------------------------------------

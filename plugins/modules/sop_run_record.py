@@ -21,6 +21,18 @@ description:
     with its path and value and leaves the file as it was.
   - Writes take a lock on C(<path>.lock), so the hosts of one play (forks) can each add their
     camera at the same time without losing one another's facts. The file is replaced atomically.
+  - "A step's result is derived, not claimed: close a device step with O(step.planned) (the hosts the
+    step was run for, e.g. C(ansible_play_hosts_all)) and O(step.finished) (the hosts that finished it,
+    e.g. C(ansible_play_hosts)). The result is V(ok) only when every planned host finished and no problem
+    of that step is open; a planned host that did not finish and left no problem gets one. An explicit
+    O(step.result=ok) is refused while the record holds an open problem of that step."
+  - "A problem recorded for a camera whose factory password is not proven removed (its
+    C(hardening.factory_password_removed) is not true) brings a second problem of step 3 naming the
+    factory credentials: a camera left with them is never silent in the record."
+  - "Once a review is recorded (M(dukcapil.cctv.sop_review)) the facts are final: a task that would change
+    anything but the steps 7 to 9 fails with a message saying to start a new run, and writes nothing."
+  - Problem texts are folded onto one line (a module's message may span lines); any other control
+    character in any string of the record is refused.
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -86,6 +98,17 @@ options:
       notes:
         description: Free text for the report's remarks column.
         type: str
+      planned:
+        description:
+          - The cameras or workstations (by name) the step was run for. With O(step.finished), the
+            step's result is derived (see the description); mutually exclusive with O(step.result).
+        type: list
+        elements: str
+      finished:
+        description:
+          - The planned cameras or workstations that finished the step (the hosts still alive at its end).
+        type: list
+        elements: str
   rooms:
     description:
       - Rooms to add or update, merged by C(name).
@@ -137,10 +160,14 @@ EXAMPLES = r'''
         mac: 44:19:b6:4f:1d:fd
   delegate_to: localhost
 
-- name: Close step 2
+- name: Close step 2, its result derived from every camera the step was run for
   dukcapil.cctv.sop_run_record:
     path: /var/lib/dukcapil-cctv/runs/SMG-2026-03-10-01/record.json
-    step: {number: 2, result: ok, ended: now}
+    step:
+      number: 2
+      ended: now
+      planned: "{{ ansible_play_hosts_all }}"
+      finished: "{{ ansible_play_hosts }}"
   delegate_to: localhost
   run_once: true
 '''
@@ -169,6 +196,8 @@ errors:
   sample: ["cameras[0].mac: '44:19:b6:zz' is not a MAC address"]
 '''
 
+import copy
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record as rr
@@ -177,10 +206,26 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record a
 STEP_TIMES = ('started', 'ended')
 
 
+def one_line(text):
+    return ' '.join(str(text).split())
+
+
 def merge_step(record, step):
     """Merge one step's given fields into the record; V(now) fills only an empty time."""
+    number = step['number']
     steps = record.setdefault('steps', {})
-    entry = dict(steps.get(str(step['number']), {}))
+    entry = dict(steps.get(str(number), {}))
+    if step.get('planned') is not None:
+        step = dict(step, result=rr.close_step(record, number, step['planned'], step['finished'], rr.now_iso()))
+    elif step.get('result') == 'ok':
+        open_here = [p for p in record.get('problems') or [] if p['step'] == number and not p.get('resolved')]
+        if open_here:
+            raise rr.RecordError(
+                'step %d cannot be closed ok: the record holds %d open problem(s) of step %d (%s); close it with '
+                'step.planned and step.finished to derive its result' % (
+                    number, len(open_here), number,
+                    '; '.join(rr.problem_line({'step': p['step'], 'subject': p.get('camera') or p.get('workstation'),
+                                               'text': p['text']}) for p in open_here)))
     for key in ('result', 'notes') + STEP_TIMES:
         value = step.get(key)
         if value is None:
@@ -207,11 +252,25 @@ def build_mutation(params):
             rr.upsert_camera(record, camera)
         for workstation in params['workstations']:
             rr.upsert_workstation(record, workstation)
+        cameras = {c.get('name'): c for c in record.get('cameras') or []}
         for problem in params['problems']:
-            rr.add_problem(record, problem.get('step', 0), problem.get('text', ''),
+            text = one_line(problem.get('text', ''))
+            rr.add_problem(record, problem.get('step', 0), text,
                            camera=problem.get('camera'), workstation=problem.get('workstation'))
+            camera = cameras.get(problem.get('camera'))
+            if camera is not None and (camera.get('hardening') or {}).get('factory_password_removed') is not True:
+                rr.add_problem(record, 3, rr.FACTORY_CREDENTIALS_TEXT, camera=camera['name'])
         if params['step']:
             merge_step(record, params['step'])
+    return mutate
+
+
+def guarded(mutation, path):
+    """The mutation, refused when it would change the facts of a reviewed record."""
+    def mutate(record):
+        before = copy.deepcopy(record)
+        mutation(record)
+        rr.check_not_final(before, record, path='the run record %s' % path)
     return mutate
 
 
@@ -239,7 +298,9 @@ def main():
                 started=dict(type='str'),
                 ended=dict(type='str'),
                 notes=dict(type='str'),
-            )),
+                planned=dict(type='list', elements='str'),
+                finished=dict(type='list', elements='str'),
+            ), mutually_exclusive=[('result', 'planned')], required_together=[('planned', 'finished')]),
             rooms=dict(type='list', elements='dict', default=[]),
             cameras=dict(type='list', elements='dict', default=[]),
             workstations=dict(type='list', elements='dict', default=[]),
@@ -251,7 +312,8 @@ def main():
     if params['step'] and not 1 <= params['step']['number'] <= 9:
         module.fail_json(msg='step.number: %r is not a step of the SOP (1 to 9)' % params['step']['number'], path=params['path'])
     try:
-        changed, before, after = rr.update(module, params['path'], build_mutation(params), create=build_create(params))
+        changed, before, after = rr.update(module, params['path'], guarded(build_mutation(params), params['path']),
+                                           create=build_create(params))
     except rr.RecordInvalid as exc:
         module.fail_json(msg='the run record %s would become invalid: %s' % (params['path'], '; '.join(exc.errors)),
                          errors=exc.errors, path=params['path'])

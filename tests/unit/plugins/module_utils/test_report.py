@@ -180,7 +180,7 @@ def test_camera_without_snapshot_and_kept_password(record, run_dir):
     view = _report.build(record, base_dir=str(run_dir))
     texts = [(p['step'], p['subject'], p['text']) for p in view['document']['problems']]
     assert (5, 'CAM-SRV-01', 'Tidak ada tangkapan gambar') in texts
-    assert (3, 'CAM-SRV-02', 'Sandi pabrik belum dihapus') in texts
+    assert (3, 'CAM-SRV-02', 'Sandi pabrik belum terbukti dihapus: kamera mungkin masih dapat dibuka dengan akun pabrik') in texts
     assert (5, '', 'Kegiatan 5 gagal') in texts
 
 

@@ -45,7 +45,7 @@ def test_writes_the_three_files(run_module, args):
     assert json.load(open(result['files']['json']))['facts_hash'] == result['facts_hash']
     assert result['review_status'] == 'awaiting_sub_koordinator'
     assert result['reviews'] == []
-    assert result['problems'] == [{'step': 2, 'subject': 'CAM-SRV-02', 'source': 'record',
+    assert result['problems'] == [{'step': 2, 'subject': 'CAM-SRV-02', 'source': 'record', 'resolved': '2026-03-10T09:30:00+07:00',
                                    'text': 'Kabel UTP ke rak kurang panjang; diganti kabel 5 m dari gudang.'}]
 
 
