@@ -68,6 +68,37 @@ def schema():
     return etree.XMLSchema(etree.ElementTree(document))
 
 
+SOAP11_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+@functools.lru_cache(maxsize=1)
+def soap11_schema():
+    """SOAP 1.1 envelope (onvif-zeep's ``wsdl/envelope``) plus the SOAP 1.2 envelope schema
+    (for the ``Upgrade`` header block of a VersionMismatch fault)."""
+    folder = wsdl_dir()
+    imports = [(SOAP11_ENV, "file://" + os.path.join(folder, "envelope")),
+               (SOAP_ENV, "file://" + os.path.join(HERE, "schemas", "soap12-envelope.xsd"))]
+    master = '<xs:schema xmlns:xs="%s" targetNamespace="urn:camsim:tests11">%s</xs:schema>' % (
+        XS, "".join('<xs:import namespace="%s" schemaLocation="%s"/>' % i for i in imports))
+    document = etree.fromstring(master.encode(), _parser(folder), base_url=os.path.join(HERE, "master11.xsd"))
+    return etree.XMLSchema(etree.ElementTree(document))
+
+
+def validate_soap11(content):
+    """Validate a SOAP 1.1 message (the envelope, then each Header block and Body child
+    that a loaded schema declares). Return the parsed envelope; raise AssertionError."""
+    root = etree.fromstring(content, etree.XMLParser(no_network=True, resolve_entities=False))
+    checker = soap11_schema()
+    assert root.tag == "{%s}Envelope" % SOAP11_ENV, root.tag
+    if not checker.validate(root):
+        raise AssertionError("SOAP 1.1 envelope invalid: %s" % checker.error_log)
+    for part in ("Header", "Body"):
+        for element in root.findall("{%s}%s/*" % (SOAP11_ENV, part)):
+            if not checker.validate(etree.ElementTree(element)):
+                raise AssertionError("%s invalid: %s" % (element.tag, checker.error_log))
+    return root
+
+
 #: The simulator names in this header the quirk that made a reply invalid on purpose.
 QUIRK_HEADER = "X-Camsim-Quirk"
 

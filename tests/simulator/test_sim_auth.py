@@ -28,6 +28,21 @@ def test_wrong_password_is_refused_like_the_vendor(new_camera):
     assert reply.status == 400 and reply.subcodes == ["ter:NotAuthorized"]
 
 
+@pytest.mark.parametrize("vendor", ["hikvision", "axis", "generic"])
+def test_no_credentials_get_401_and_a_digest_challenge(new_camera, vendor):
+    """Section C: every personality advertises HTTP Digest (HttpDigest="true"), so a
+    request without any credentials gets 401 and a Digest challenge, as the DVC (gSOAP)
+    and EZVIZ captures do; wrong WS-Security credentials keep the vendor's status."""
+    camera = new_camera(vendor)
+    reply = soap(camera.device_url, INFO)
+    assert reply.status == 401 and reply.subcodes == ["ter:NotAuthorized"]
+    challenge = reply.headers["WWW-Authenticate"]
+    assert challenge.startswith("Digest ") and 'qop="auth"' in challenge and "nonce=" in challenge
+    assert 'realm="%s"' % camera.digest.realm in challenge
+    basic = soap(camera.device_url, INFO, headers={"Authorization": "Basic YWRtaW46YWRtaW4="})
+    assert basic.status == 401 and basic.headers["WWW-Authenticate"].startswith("Digest ")
+
+
 def test_no_credentials_are_refused_but_pre_auth_operations_answer(new_camera):
     camera = new_camera("hikvision")
     assert soap(camera.device_url, INFO).subcodes == ["ter:NotAuthorized"]

@@ -2,9 +2,13 @@
 
 import time
 
+import pytest
+from lxml import etree
+
 from simlib import creds, http_get, soap
 
 INFO = "<tds:GetDeviceInformation/>"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 MISLEADING = "http://www.onvif.org/ver10/device/wsdl/SystemReboot"
 
 
@@ -51,9 +55,6 @@ def test_malformed_xml_and_soap11_are_sender_faults(new_camera):
     camera = new_camera("generic")
     reply = soap(camera.device_url, b"<s:Envelope><oops")
     assert reply.status == 400 and reply.code == "s:Sender" and reply.subcodes == ["ter:WellFormed"]
-    soap11 = (b'<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
-              b'<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/></e:Body></e:Envelope>')
-    assert soap(camera.device_url, soap11).code == "s:VersionMismatch"
     empty = b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>'
     assert soap(camera.device_url, empty).subcodes == ["ter:InvalidArgs"]
 
@@ -93,3 +94,30 @@ def test_delays(new_camera):
     started = time.monotonic()
     soap(camera.device_url, "<tds:GetSystemDateAndTime/>")
     assert time.monotonic() - started >= 0.4
+
+
+SOAP11 = (b'<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>'
+          b'<GetDeviceInformation xmlns="http://www.onvif.org/ver10/device/wsdl"/></e:Body></e:Envelope>')
+S11 = "http://schemas.xmlsoap.org/soap/envelope/"
+
+
+@pytest.mark.parametrize("vendor,upgrade", [("generic", True), ("hikvision", False), ("axis", False)])
+def test_soap11_request_gets_a_soap11_version_mismatch(new_camera, vendor, upgrade):
+    """Section C: a SOAP 1.1 request gets a SOAP 1.1 VersionMismatch fault on HTTP 500
+    (SOAP 1.2 Part 1, Appendix A), with the Upgrade header block (5.4.7) where the
+    personality sends it - never a SOAP 1.2 fault on 400."""
+    camera = new_camera(vendor)
+    reply = soap(camera.device_url, SOAP11, *creds(camera))
+    assert reply.status == 500 and reply.headers["Content-Type"].startswith("text/xml")
+    root = etree.fromstring(reply.content)
+    assert root.tag == "{%s}Envelope" % S11
+    fault = root.find("{%s}Body/{%s}Fault" % (S11, S11))
+    code = fault.findtext("faultcode")
+    prefix, _, local = code.partition(":")
+    assert local == "VersionMismatch" and fault.nsmap[prefix] == S11
+    assert fault.findtext("faultstring")
+    supported = root.find("{%s}Header/{%s}Upgrade/{%s}SupportedEnvelope" % (S11, SOAP12, SOAP12))
+    assert (supported is not None) == upgrade
+    if upgrade:
+        qname = supported.get("qname")
+        assert supported.nsmap[qname.split(":")[0]] == SOAP12 and qname.endswith(":Envelope")

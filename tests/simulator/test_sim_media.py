@@ -138,3 +138,19 @@ def test_rtsp_options_and_describe_with_digest(new_camera):
         assert client.request("SETUP", uri + "/trackID=1", 6)[0] == 461
     finally:
         client.close()
+
+
+def test_snapshot_has_the_resolution_of_its_profile(new_camera):
+    """Section C: each profile's snapshot URL gives a JPEG of that profile's resolution."""
+    for vendor in ("hikvision", "axis", "generic"):
+        camera = new_camera(vendor)
+        for profile in camera.personality["profiles"]:
+            image = Image.open(io.BytesIO(fetch(camera, snapshot_uri(camera, profile["token"])).content))
+            assert image.size == (profile["width"], profile["height"]), (vendor, profile["token"])
+    hik = new_camera("hikvision")
+    sizes = {token: Image.open(io.BytesIO(fetch(hik, snapshot_uri(hik, token)).content)).size
+             for token in ("Profile_1", "Profile_2")}
+    assert sizes == {"Profile_1": (2688, 1520), "Profile_2": (640, 360)}  # subStream is smaller
+    covered = new_camera("hikvision", faults={"covered": True})
+    image = Image.open(io.BytesIO(fetch(covered, snapshot_uri(covered, "Profile_2")).content))
+    assert image.size == (640, 360)

@@ -15,7 +15,7 @@ from .auth import LEVELS, AuthError, verify_wsse
 from .config import SLOW_DRIP_LIMIT
 from .httpd import Response
 from .registry import OpContext, lookup
-from .soap import CONTENT_TYPE, SoapFault, new_envelope, render_fault
+from .soap import CONTENT_TYPE, SoapFault, new_envelope, render_fault, render_soap11_fault
 from .xmlutil import (SOAP11_ENV, SOAP_ENV, TDS, TRT, child, first_element, local, namespace, parse,
                       q, serialize, sub)
 
@@ -86,11 +86,18 @@ def authorize(camera, op, header, request):
             break
     if user is None:
         LOG.info("%s: %s refused: %s", camera.name, op.name, "; ".join(reasons) or "no credentials")
+        if not reasons and camera.personality.get("http_digest", True):
+            # no credentials at all: a server that does HTTP Digest challenges (RFC 7616)
+            raise SoapFault("NotAuthorized", http_status=401)
         raise SoapFault("NotAuthorized")
     if LEVELS[user["level"]] < LEVELS[op.level]:
         LOG.info("%s: %s refused: %s is only %s", camera.name, op.name, user["username"], user["level"])
         raise SoapFault("NotAuthorized")
     return user
+
+
+class Soap11Request(Exception):
+    """The request is a SOAP 1.1 envelope (answered by ``render_soap11_fault``)."""
 
 
 def _request_element(request):
@@ -100,7 +107,7 @@ def _request_element(request):
     except etree.XMLSyntaxError as exc:
         raise SoapFault("WellFormed", detail=str(exc)[:200]) from None
     if envelope.tag == q(SOAP11_ENV, "Envelope"):
-        raise SoapFault("VersionMismatch", reason="Only SOAP 1.2 is supported")
+        raise Soap11Request()
     if envelope.tag != q(SOAP_ENV, "Envelope"):
         raise SoapFault("TagMismatch", reason="Not a SOAP 1.2 Envelope")
     operation = first_element(child(envelope, "Body")) if child(envelope, "Body") is not None else None
@@ -116,6 +123,9 @@ async def handle_soap(camera, request):
         header, element = _request_element(request)
     except SoapFault as fault:
         return fault_response(camera, fault)
+    except Soap11Request:
+        status, content_type, body = render_soap11_fault(personality)
+        return Response(status, body, content_type)
     name = local(element)
     faults = camera.faults
     delay = faults.get("delay_all", 0.0) + faults.get("delay", {}).get(name, 0.0)

@@ -2,9 +2,10 @@
 
 from lxml import etree
 
-from .xmlutil import BASE_NSMAP, SOAP_ENV, WSA5, XML_NS, q, serialize, sub
+from .xmlutil import BASE_NSMAP, SOAP11_ENV, SOAP_ENV, WSA5, XML_NS, q, serialize, sub
 
 CONTENT_TYPE = "application/soap+xml; charset=utf-8"
+CONTENT_TYPE_11 = "text/xml; charset=utf-8"   # SOAP 1.1 over HTTP
 
 #: Fault kinds (first ONVIF subcode) that are the receiver's fault (SOAP 1.2: HTTP 500).
 RECEIVER_KINDS = frozenset(("ActionNotSupported", "Action", "OutofMemory", "CriticalError"))
@@ -131,3 +132,24 @@ def render_fault(personality, fault):
     if parts["detail"]:
         sub(sub(element, SOAP_ENV, "Detail"), SOAP_ENV, "Text", parts["detail"])
     return fault_status(personality, fault, parts), serialize(root)
+
+
+def render_soap11_fault(personality):
+    """``(http_status, content_type, body)``: the answer to a SOAP 1.1 request.
+
+    A SOAP 1.2 node answers a SOAP 1.1 message with a SOAP 1.1 VersionMismatch fault
+    (SOAP 1.2 Part 1, Appendix A); ``soap11: upgrade`` adds the ``Upgrade`` header block of
+    section 5.4.7 naming the SOAP 1.2 envelope it supports, ``soap11: fault11`` sends the
+    fault alone. SOAP 1.1 over HTTP puts a fault on 500 (SOAP 1.1, section 6.2).
+    """
+    prefix = personality["envelope"]["prefix"]
+    root = etree.Element(q(SOAP11_ENV, "Envelope"), nsmap={prefix: SOAP11_ENV})
+    if personality.get("soap11", "upgrade") == "upgrade":
+        header = sub(root, SOAP11_ENV, "Header")
+        upgrade = etree.SubElement(header, q(SOAP_ENV, "Upgrade"), nsmap={"upg": SOAP_ENV})
+        etree.SubElement(upgrade, q(SOAP_ENV, "SupportedEnvelope"), {"qname": "upg:Envelope"})
+    fault = sub(sub(root, SOAP11_ENV, "Body"), SOAP11_ENV, "Fault")
+    etree.SubElement(fault, "faultcode").text = "%s:VersionMismatch" % prefix
+    etree.SubElement(fault, "faultstring").text = personality.get(
+        "soap11_reason", "SOAP version mismatch: only SOAP 1.2 is supported")
+    return 500, CONTENT_TYPE_11, serialize(root)
