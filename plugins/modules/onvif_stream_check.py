@@ -22,13 +22,19 @@ description:
   - C(snapshot_valid) - two snapshots (GetSnapshotUri, HTTP GET with Digest), taken O(frame_interval) seconds
     apart, are JPEG pictures that decode completely.
   - C(not_uniform) - the first frame is not uniform (a black frame, a covered or blinded lens) - the standard
-    deviation of its grey levels is at least O(uniform_threshold).
+    deviation of its grey levels, outside on-screen text, is at least O(uniform_threshold).
   - C(not_frozen) - the picture moves - the two frames are not byte-identical and the mean difference of
-    their grey levels is at least O(frozen_threshold). Not checked when the frame is uniform (a uniform
-    picture never changes; the cause is reported once, by C(not_uniform)).
+    their grey levels, outside a ticking on-screen clock, is at least O(frozen_threshold). Not checked when
+    the frame is uniform (a uniform picture never changes; the cause is reported once, by C(not_uniform)).
+  - 'On-screen text: cameras burn a clock (and often their name) into every frame. The frame is judged in a
+    grid of 16 x 16 tiles: for C(not_uniform) up to 32 tiles with detail of their own (text) are set aside,
+    for C(not_frozen) up to 4 tiles that changed most (the clock digits). A black frame with a bright clock
+    is therefore uniform, and a picture in which only the clock changes is frozen.'
   - The first frame is kept as the report's evidence, C(<dest>/<name>.jpg), exactly as the camera sent it.
   - A camera failing any check fails the task, naming the camera and each failed check, unless
-    O(fail_on_problem=false).
+    O(fail_on_problem=false). The message says the camera I(does not watch the room) only when a picture
+    check shows it (C(not_uniform) or C(not_frozen) failed); otherwise it I(is not shown to watch the room)
+    and lists the checks that could not be made.
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -81,14 +87,15 @@ options:
     default: true
   frame_interval:
     description:
-      - Seconds between the two snapshots compared by the C(not_frozen) check.
+      - Seconds between the two snapshots compared by the C(not_frozen) check; more than 0, at most 60.
       - Longer intervals tell a slow scene from a frozen one more surely; the on-screen clock of most cameras
         moves every second.
     type: float
     default: 1.0
   uniform_threshold:
     description:
-      - Lowest standard deviation of the grey levels (0 to 255) of a frame that still counts as a picture.
+      - Lowest standard deviation of the grey levels (0 to 255) of a frame that still counts as a picture,
+        measured without the tiles that hold on-screen text; more than 0, at most 127.5.
       - A black frame or a lens cap gives about 0, a hand or cloth over the lens a few units, a lit room 20 and
         more.
     type: float
@@ -96,14 +103,15 @@ options:
   frozen_threshold:
     description:
       - Lowest mean absolute difference of the grey levels (0 to 255) between the two frames that counts as
-        a moving picture.
+        a moving picture, measured without the few tiles where an on-screen clock ticks; more than 0, at most
+        255.
       - Catches a camera that re-sends the same picture with new metadata, or with only a few changed
         pixels. Lower it for a very still, noise-free scene without an on-screen clock.
     type: float
     default: 0.5
   rtsp_timeout:
     description:
-      - Seconds one RTSP request (connection included) may take.
+      - Seconds one RTSP request (connection included) may take; more than 0.
       - Defaults to O(timeout).
     type: float
   fail_on_problem:
@@ -260,15 +268,19 @@ measurements:
       type: int
       sample: 40213
     brightness:
-      description: Mean grey level of the first frame (0 to 255).
+      description: Mean grey level of the first frame (0 to 255), outside on-screen text.
       type: float
       sample: 61.3
     contrast:
-      description: Standard deviation of the grey levels of the first frame, compared with O(uniform_threshold).
+      description:
+        - Standard deviation of the grey levels of the first frame outside on-screen text, compared with
+          O(uniform_threshold).
       type: float
       sample: 42.8
     difference:
-      description: Mean absolute grey-level difference of the two frames, compared with O(frozen_threshold).
+      description:
+        - Mean absolute grey-level difference of the two frames outside a ticking on-screen clock, compared with
+          O(frozen_threshold).
       type: float
       sample: 6.42
 evidence:
@@ -292,6 +304,8 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import (
 )
 
 CHECKS = ('profiles', 'stream', 'snapshot_valid', 'not_uniform', 'not_frozen')
+PICTURE_CHECKS = ('not_uniform', 'not_frozen')  # the checks whose failure shows the room is not watched
+MAX_FRAME_INTERVAL = 60
 
 
 class Outcome:
@@ -300,6 +314,7 @@ class Outcome:
     def __init__(self):
         self.checks = dict((name, {'ok': False, 'detail': 'not checked'}) for name in CHECKS)
         self.problems = []
+        self.failed = []
 
     def ok(self, check, detail):
         self.checks[check] = {'ok': True, 'detail': detail}
@@ -307,9 +322,18 @@ class Outcome:
     def fail(self, check, detail):
         self.checks[check] = {'ok': False, 'detail': detail}
         self.problems.append('%s: %s' % (check, detail))
+        self.failed.append(check)
 
     def skip(self, check, reason):
         self.checks[check] = {'ok': False, 'detail': 'not checked: %s' % reason}
+
+    def message(self, camera):
+        """The task's failure: 'does not watch' only when the picture shows it, else 'is not shown to watch'."""
+        if any(not self.checks[check]['ok'] and check in self.failed for check in PICTURE_CHECKS):
+            return 'Camera %s does not watch the room: %s' % (camera, '; '.join(self.problems))
+        skipped = [check for check in CHECKS if check not in self.failed and not self.checks[check]['ok']]
+        return 'Camera %s is not shown to watch the room: %s%s' % (
+            camera, '; '.join(self.problems), ' (not checked: %s)' % ', '.join(skipped) if skipped else '')
 
 
 def read_profile(module, client, outcome, result):
@@ -426,6 +450,24 @@ def keep_evidence(module, frame):
                          % (module.params['name'], path, exc.strerror or exc))
 
 
+def bad_option(params):
+    """The error for the first option of this module out of its range (naming it and its value), or None."""
+    for option, what in (('name', 'a file name'), ('profile', 'a profile token'), ('dest', 'a folder')):
+        if params[option] is not None and not params[option].strip():
+            return '%s must be %s, not empty: %r' % (option, what, params[option])
+    name = params['name']
+    if name is not None and (name in ('.', '..') or '/' in name or os.sep in name or '\0' in name):
+        return 'name must be a file name, not a path: %r' % name
+    for option, high, unit in (('frame_interval', MAX_FRAME_INTERVAL, ' seconds'),
+                               ('uniform_threshold', 127.5, ' (a grey-level standard deviation)'),
+                               ('frozen_threshold', 255, ' (a mean grey-level difference)')):
+        if not 0 < params[option] <= high:
+            return '%s must be more than 0 and at most %s%s, got %s' % (option, high, unit, params[option])
+    if params['rtsp_timeout'] is not None and not params['rtsp_timeout'] > 0:
+        return 'rtsp_timeout must be more than 0 seconds, got %s' % params['rtsp_timeout']
+    return None
+
+
 def main():
     argument_spec = onvif_argument_spec()
     argument_spec.update(
@@ -444,14 +486,10 @@ def main():
     if not _picture.HAS_PIL:
         module.fail_json(msg=missing_required_lib('Pillow'), exception=_picture.PIL_IMPORT_ERROR)
     params = module.params
+    error = bad_option(params)
+    if error:
+        module.fail_json(msg=error)
     params['name'] = params['name'] or params['hostname']
-    if params['name'] in ('.', '..') or '/' in params['name'] or os.sep in params['name'] or '\0' in params['name']:
-        module.fail_json(msg='name must be a file name, not a path: %r' % params['name'])
-    for option in ('frame_interval', 'uniform_threshold', 'frozen_threshold'):
-        if params[option] < 0:
-            module.fail_json(msg='%s must not be negative, got %s' % (option, params[option]))
-    if params['rtsp_timeout'] is not None and params['rtsp_timeout'] <= 0:
-        module.fail_json(msg='rtsp_timeout must be positive, got %s' % params['rtsp_timeout'])
 
     camera = params['name'] if params['name'] == params['hostname'] else '%s (%s)' % (params['name'], params['hostname'])
     outcome = Outcome()
@@ -481,8 +519,7 @@ def main():
     result.update(checks=outcome.checks, problems=outcome.problems,
                   watched=all(check['ok'] for check in outcome.checks.values()))
     if not result['watched'] and params['fail_on_problem']:
-        module.fail_json(msg='Camera %s does not watch the room: %s' % (camera, '; '.join(outcome.problems)),
-                         changed=changed, **result)
+        module.fail_json(msg=outcome.message(camera), changed=changed, **result)
     module.exit_json(changed=changed, **result)
 
 

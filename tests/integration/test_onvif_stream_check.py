@@ -135,7 +135,8 @@ def test_wrong_password_fails_clearly_without_printing_it(site, run_playbook, tm
     played, found, evidence = run(run_playbook, site, tmp_path, ['cam_hik'], cam_hik={'camera_password': 'Wrong-Passw0rd'})
     result = found['cam_hik']
     assert result['failed'] is True
-    assert result['msg'].startswith('Camera cam_hik (%s) does not watch the room: profiles: ONVIF ' % site.cameras['cam-hik'].address)
+    assert result['msg'].startswith('Camera cam_hik (%s) is not shown to watch the room: profiles: ONVIF '
+                                    % site.cameras['cam-hik'].address)
     assert "refused the credentials of user 'admin'" in result['msg']
     assert result['checks']['stream']['detail'] == 'not checked: the ONVIF profile could not be read'
     assert 'Wrong-Passw0rd' not in played.stdout + played.stderr + json.dumps(result)

@@ -122,7 +122,7 @@ def warnings(monkeypatch):
 
 
 def args(tmp_path=None, **extra):
-    result = {'hostname': HOST, 'password': PASSWORD, 'frame_interval': 0.0}
+    result = {'hostname': HOST, 'password': PASSWORD, 'frame_interval': 0.01}
     if tmp_path is not None:
         result.update(dest=str(tmp_path / 'snapshots'), name='CAM-SRV-01')
     result.update(extra)
@@ -197,7 +197,7 @@ def test_a_frozen_camera_fails_on_identical_bytes(run_module, fake, tmp_path):
     fake(frames=[still, still])
     result, failed = run_module(onvif_stream_check.main, args(tmp_path))
     assert failed
-    assert result['problems'] == ['not_frozen: the picture is frozen: the two frames taken 0.0 s apart are byte-identical']
+    assert result['problems'] == ['not_frozen: the picture is frozen: the two frames taken 0.01 s apart are byte-identical']
     assert 'Camera CAM-SRV-01 (127.0.0.1)' in result['msg'] and result['measurements']['difference'] == 0.0
 
 
@@ -220,8 +220,10 @@ def test_wrong_onvif_password_fails_every_check_without_the_password(run_module,
     cam = fake(onvif_error=error)
     result, failed = run_module(onvif_stream_check.main, args())
     assert failed
-    assert result['msg'] == ('Camera 127.0.0.1 does not watch the room: profiles: ONVIF GetProfiles on 127.0.0.1:80 failed: '
-                             'credentials refused: HTTP 401')
+    # case 23: nothing shows the camera does not watch; it could not be checked
+    assert result['msg'] == ('Camera 127.0.0.1 is not shown to watch the room: profiles: ONVIF GetProfiles on 127.0.0.1:80 '
+                             'failed: credentials refused: HTTP 401 (not checked: stream, snapshot_valid, not_uniform, '
+                             'not_frozen)')
     assert all(result['checks'][c]['detail'] == 'not checked: the ONVIF profile could not be read'
                for c in onvif_stream_check.CHECKS[1:])
     assert not any(c[0] in ('DESCRIBE', 'GET') for c in cam.calls) and ('close',) in cam.calls
@@ -233,7 +235,7 @@ def test_stream_failure_is_named_and_the_picture_still_checked(run_module, fake,
                                     'RTSP DESCRIBE', '127.0.0.1:554')
     fake(stream_error=error)
     result, failed = run_module(onvif_stream_check.main, args(tmp_path, rtsp_timeout=2.5))
-    assert failed and result['msg'] == ("Camera CAM-SRV-01 (127.0.0.1) does not watch the room: stream: RTSP DESCRIBE on "
+    assert failed and result['msg'] == ("Camera CAM-SRV-01 (127.0.0.1) is not shown to watch the room: stream: RTSP DESCRIBE on "
                                         "127.0.0.1:554 failed: the camera refused the credentials of user 'admin' "
                                         "(401 after Digest authentication)")
     assert result['checks']['snapshot_valid']['ok'] and result['checks']['not_frozen']['ok'] and result['evidence']
@@ -282,10 +284,26 @@ def test_no_snapshot_uri_and_a_truncated_frame(run_module, fake, tmp_path):
 
 @pytest.mark.parametrize('extra, message', [
     ({'name': '../etc/cam'}, "name must be a file name, not a path: '../etc/cam'"),
-    ({'frame_interval': -1.0}, 'frame_interval must not be negative, got -1.0'),
-    ({'rtsp_timeout': 0.0}, 'rtsp_timeout must be positive, got 0.0'),
+    ({'name': ''}, "name must be a file name, not empty: ''"),
+    ({'name': 'cam\x00'}, "name must be a file name, not a path: 'cam\\x00'"),
+    ({'profile': ''}, "profile must be a profile token, not empty: ''"),
+    ({'dest': ''}, "dest must be a folder, not empty: ''"),
+    ({'frame_interval': -1.0}, 'frame_interval must be more than 0 and at most 60 seconds, got -1.0'),
+    ({'frame_interval': 0}, 'frame_interval must be more than 0 and at most 60 seconds, got 0.0'),
+    ({'frame_interval': 61}, 'frame_interval must be more than 0 and at most 60 seconds, got 61.0'),
+    ({'uniform_threshold': 0}, 'uniform_threshold must be more than 0 and at most 127.5 (a grey-level standard '
+                               'deviation), got 0.0'),
+    ({'uniform_threshold': 128}, 'uniform_threshold must be more than 0 and at most 127.5 (a grey-level standard '
+                                 'deviation), got 128.0'),
+    ({'frozen_threshold': 0}, 'frozen_threshold must be more than 0 and at most 255 (a mean grey-level difference), '
+                              'got 0.0'),
+    ({'frozen_threshold': 256}, 'frozen_threshold must be more than 0 and at most 255 (a mean grey-level difference), '
+                                'got 256.0'),
+    ({'rtsp_timeout': 0.0}, 'rtsp_timeout must be more than 0 seconds, got 0.0'),
+    ({'rtsp_timeout': -2}, 'rtsp_timeout must be more than 0 seconds, got -2.0'),
 ])
 def test_bad_input(run_module, fake, extra, message):
+    """Case 23: every option is checked before any camera call, the error names the option and the value."""
     cam = fake()
     result, failed = run_module(onvif_stream_check.main, args(**extra))
     assert failed and result['msg'] == message and cam.calls == []
