@@ -15,7 +15,9 @@ description:
     first use.
   - O(action=record) writes the accepted installation report into the book (step 9) and returns its agenda number,
     per year and gapless, in the office's format (default C(001/PIAK/2026)). The report must have been accepted by
-    the Sub Koord and the Kabid on its current facts (M(dukcapil.cctv.sop_review)). Many writers at once get
+    the Sub Koord and the Kabid on its current facts (M(dukcapil.cctv.sop_review)); an installation that is not
+    complete (the report has open problems) is recorded only when both accepted it with exactly those problems
+    (O(dukcapil.cctv.sop_review#module:accept_with_problems)), else nothing is written. Many writers at once get
     distinct, gapless numbers (one C(BEGIN IMMEDIATE) transaction per entry, busy timeout, retries).
   - Recording the same run and report hash again returns the existing entry and changes nothing. The same run with
     another report hash (its facts changed and the new report was accepted again) is a new document and gets a new
@@ -247,6 +249,12 @@ def _given(params, record, base_dir):
                                     '(review status: %s); step 9 comes after steps 7 and 8'
                                     % (record['run_id'], digest, state['status']))
     sub, kabid = state['current']['sub_koordinator'], state['current']['kepala_bidang']
+    problems = [rr.problem_line(p) for p in _report.problem_list(record, base_dir)]
+    if problems and not all(r.get('accepted_problems') == problems for r in (sub, kabid)):
+        raise _agenda.AgendaRefused(
+            'the installation of run %s is not complete (%d open problem(s): %s) and not accepted with exactly these '
+            'problems by both the Sub Koord and the Kabid (sop_review accept_with_problems); nothing is recorded in '
+            'the agenda book' % (record['run_id'], len(problems), '; '.join(problems)))
     labels = _report_i18n.labels(params['language'])
     return {
         'date': params['date'] or datetime.date.today().isoformat(),

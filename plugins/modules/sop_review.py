@@ -20,6 +20,11 @@ description:
     facts hash; one person (by NIP) cannot hold two places; the administrator (APK) who wrote the report cannot
     review it; an acceptance is final for its facts hash; a returned report needs a note. A refused review is an
     error and nothing is recorded."
+  - "An acceptance of a report with open problems (a failed or unfinished step, a camera's problem, factory
+    credentials not proven removed, an unreadable snapshot: see C(docs/run-record.md)) is refused, naming
+    them, unless the reviewer accepts it with them explicitly (O(accept_with_problems=true)); the decision
+    then records C(accepted_problems), the exact list the reviewer saw. M(dukcapil.cctv.sop_agenda) records
+    nothing unless both reviewers accepted that same list."
   - The module never prompts; the decision comes from variables (an AWX survey or approval node, extra vars).
   - This module only records. To show the decisions and signatures in the report, call
     M(dukcapil.cctv.sop_report) again afterwards (the facts hash does not change).
@@ -87,6 +92,13 @@ options:
       - When the decision was made, ISO 8601 with offset (for example V(2026-03-10T13:10:00+07:00)).
       - Defaults to now, in the controller's local time.
     type: str
+  accept_with_problems:
+    description:
+      - Accept a report that still has open problems, as it is. The problems are listed in the report and
+        recorded with the decision (C(accepted_problems)); without this option such an acceptance is refused.
+      - Has no effect on a report without open problems, nor on a return.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -139,6 +151,12 @@ review:
     note: ""
     at: "2026-03-10T13:10:00+07:00"
     report_hash: 802dea751b26ff09e993a10a9c73186ae96268119be705ccc0f26cc0d0c91d01
+open_problems:
+  description: The report's open problems (C(step N, subject: text)); empty for a complete installation.
+  returned: success
+  type: list
+  elements: str
+  sample: ["step 2, cam-srv-03: Give the camera its first password: SOAP fault from GetUsers"]
 facts_hash:
   description: The current facts hash of the record.
   returned: always
@@ -188,6 +206,7 @@ def argument_spec():
         note=dict(type='str', default=''),
         report_hash=dict(type='str', required=True),
         time=dict(type='str'),
+        accept_with_problems=dict(type='bool', default=False),
     )
 
 
@@ -204,6 +223,14 @@ def run(module):
     def mutate(record):
         rr.check(record, complete=True, what='run record %s' % path)
         found['hash'] = rr.facts_hash(rr.facts(record, base_dir))
+        found['problems'] = [rr.problem_line(p) for p in _report.problem_list(record, base_dir)]
+        if review['decision'] == 'accepted' and found['problems']:
+            if not params['accept_with_problems']:
+                raise rr.ReviewRefused(
+                    'the report (facts hash %s) has %d open problem(s): %s. The installation is not complete: return '
+                    'the report, or accept it as it is with accept_with_problems: true (the problems are recorded '
+                    'with the decision)' % (found['hash'], len(found['problems']), '; '.join(found['problems'])))
+            review['accepted_problems'] = list(found['problems'])
         if rr.plan_review(record, found['hash'], review):
             record.setdefault('reviews', []).append(review)
             found['review'] = review
@@ -214,7 +241,7 @@ def run(module):
     state = rr.review_state(after, found['hash'])
     recorded = {k: v for k, v in found['review'].items() if k not in ('state', 'counts')}
     result = dict(changed=changed, review=recorded, facts_hash=found['hash'], review_status=state['status'],
-                  reviews=state['reviews'])
+                  reviews=state['reviews'], open_problems=found['problems'])
     if module._diff:
         result['diff'] = {'before': {'reviews': (before or {}).get('reviews', [])}, 'after': {'reviews': after.get('reviews', [])}}
     return result

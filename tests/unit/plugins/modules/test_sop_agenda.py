@@ -102,7 +102,7 @@ def test_changed_facts_make_a_new_entry(run_module, args, accept, record_path):
     accept()
     first, dummy = run_module(sop_agenda.main, args)
     record = rr.load(record_path)
-    record['problems'].append({'step': 3, 'text': 'NTP diganti', 'camera': 'CAM-SRV-01'})
+    record['problems'].append({'step': 3, 'text': 'NTP diganti', 'camera': 'CAM-SRV-01', 'resolved': '2026-03-10T11:00:00+07:00'})
     open(record_path, 'w').write(rr.dumps(record))
     result, failed = run_module(sop_agenda.main, args)
     assert failed and 'not accepted' in result['msg']
@@ -159,3 +159,29 @@ def test_verify_and_export(run_module, args, accept, book, tmp_path):
 def test_verify_missing_book(run_module, book):
     result, failed = run_module(sop_agenda.main, {'action': 'verify', 'database': book})
     assert failed and 'does not exist' in result['msg']
+
+
+# Issue 10 case 1: nothing in the agenda for an installation neither complete nor accepted with its problems.
+
+def test_refused_for_problems_not_accepted(run_module, args, record_path, book):
+    record = rr.load(record_path)
+    record['steps']['5']['result'] = 'failed'
+    digest = rr.facts_hash(rr.facts(record, os.path.dirname(record_path)))
+    # Acceptances written without the rule (an older collection, or by hand): the agenda still refuses.
+    record['reviews'] = [
+        {'role': 'sub_koordinator', 'name': 'Sri Wahyuni, S.T.', 'nip': '197903152005012003', 'decision': 'accepted',
+         'note': '', 'at': '2026-03-10T13:10:00+07:00', 'report_hash': digest},
+        {'role': 'kepala_bidang', 'name': 'Ir. Agus Prasetyo, M.M.', 'nip': '197008231998031004', 'decision': 'accepted',
+         'note': '', 'at': '2026-03-10T14:10:00+07:00', 'report_hash': digest}]
+    with open(record_path, 'w', encoding='utf-8') as f:
+        f.write(rr.dumps(record))
+    result, failed = run_module(sop_agenda.main, args)
+    assert failed and 'not complete' in result['msg'] and 'step 5: step 5 failed' in result['msg'], result
+    assert not os.path.exists(book) or _agenda.entries(book) == []
+    assert 'agenda' not in rr.load(record_path)
+    for review in record['reviews']:
+        review['accepted_problems'] = ['step 5: step 5 failed']
+    with open(record_path, 'w', encoding='utf-8') as f:
+        f.write(rr.dumps(record))
+    result, failed = run_module(sop_agenda.main, args)
+    assert not failed and result['changed'], result

@@ -189,3 +189,39 @@ def test_default_time_is_now_with_offset(run_module, record_path):
     result, failed = run_module(sop_review.main, dict(SUB, record=record_path, role='sub_koordinator', decision='accepted',
                                                       report_hash=current_hash(record_path)))
     assert not failed and rr.parse_time(result['review']['at']) is not None
+
+
+# Issue 10 case 1: a report with open problems is accepted only explicitly, with the problems recorded.
+
+def _fail_a_camera(path):
+    record = rr.load(path)
+    record['cameras'].append({'name': 'CAM-SRV-03', 'room': record['rooms'][0]['name'], 'position': 'lorong'})
+    rr.add_problem(record, 2, 'Give the camera its first password: SOAP fault from GetUsers', camera='CAM-SRV-03')
+    record['steps']['2']['result'] = 'failed'
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write(rr.dumps(record))
+
+
+def test_open_problems_refuse_a_plain_acceptance(review, record_path):
+    _fail_a_camera(record_path)
+    result, failed = review('sub_koordinator', SUB)
+    assert failed, result
+    assert 'open problem(s)' in result['msg'] and 'CAM-SRV-03' in result['msg'] and 'accept_with_problems' in result['msg']
+    assert 'factory credentials are not proven removed' in result['msg']
+    assert reviews_in(record_path) == []
+    # Returning it needs no rule.
+    result, failed = review('sub_koordinator', SUB, decision='returned', note='Kamera ketiga belum terpasang')
+    assert not failed and result['changed']
+
+
+def test_accept_with_problems_records_the_list(run_module, record_path):
+    _fail_a_camera(record_path)
+    args = dict(SUB, record=record_path, role='sub_koordinator', decision='accepted', accept_with_problems=True,
+                report_hash=current_hash(record_path), time='2026-03-10T13:10:00+07:00')
+    result, failed = run_module(sop_review.main, args)
+    assert not failed and result['changed'], result
+    recorded = reviews_in(record_path)[0]['accepted_problems']
+    assert recorded == result['open_problems']
+    assert 'step 2, CAM-SRV-03: Give the camera its first password: SOAP fault from GetUsers' in recorded
+    assert 'step 2: step 2 failed' in recorded
+    assert run_module(sop_review.main, args)[0]['changed'] is False

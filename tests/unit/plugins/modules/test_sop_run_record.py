@@ -113,3 +113,47 @@ def test_concurrent_writers_lose_nothing(tmp_path, run_module):
         proc.join(60)
     names = sorted(c['name'] for c in _load(tmp_path)['cameras'])
     assert names == ['cam-%02d' % i for i in range(12)]
+
+
+# Issue 10 cases 1 and 4: derived step results, a failed camera kept with its factory credentials, final facts.
+
+PLAN = [{'name': 'cam-1', 'room': 'Ruang Server', 'position': 'pintu'}, {'name': 'cam-2', 'room': 'Ruang Server', 'position': 'rak'}]
+
+
+def test_step_result_is_derived_from_every_planned_camera(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, cameras=PLAN, **OPEN))
+    problem = {'step': 2, 'camera': 'cam-2', 'text': 'Give the camera its first password:\nSOAP fault GetUsers'}
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, problems=[problem]))
+    assert not failed, result
+    record = _load(tmp_path)
+    assert {'step': 2, 'camera': 'cam-2', 'text': 'Give the camera its first password: SOAP fault GetUsers'} in record['problems']
+    assert any(p['camera'] == 'cam-2' and p['step'] == 3 and 'factory credentials' in p['text'] for p in record['problems'])
+    # No task writes ok over a failed camera.
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, step={'number': 2, 'result': 'ok', 'ended': 'now'}))
+    assert failed and 'cannot be closed ok' in result['msg'] and 'cam-2' in result['msg'], result
+    step = {'number': 2, 'started': 'now', 'ended': 'now', 'planned': ['cam-1', 'cam-2'], 'finished': ['cam-1']}
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, step=step))
+    assert not failed and _load(tmp_path)['steps']['2']['result'] == 'failed', result
+    # A planned camera that vanished without a reason gets one.
+    step = {'number': 3, 'started': 'now', 'ended': 'now', 'planned': ['cam-1', 'cam-2'], 'finished': ['cam-2']}
+    run_module(sop_run_record.main, _args(tmp_path, step=step))
+    record = _load(tmp_path)
+    assert record['steps']['3']['result'] == 'failed'
+    assert {'step': 3, 'camera': 'cam-1', 'text': 'did not finish step 3 (it failed or stopped before a reason could be recorded)'} \
+        in record['problems']
+
+
+def test_a_reviewed_record_refuses_new_facts(tmp_path, run_module):
+    run_module(sop_run_record.main, _args(tmp_path, cameras=PLAN, **OPEN))
+    record = _load(tmp_path)
+    record['reviews'] = [{'role': 'sub_koordinator', 'name': 'Sri Wahyuni, S.T.', 'nip': '197903152005012003',
+                          'decision': 'accepted', 'note': '', 'at': '2026-03-10T13:10:00+07:00', 'report_hash': '0' * 64}]
+    (tmp_path / 'record.json').write_text(json.dumps(record))
+    before = (tmp_path / 'record.json').read_text()
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, problems=[{'step': 5, 'camera': 'cam-1', 'text': 'not found'}]))
+    assert failed and 'has been reviewed' in result['msg'] and 'start a new run' in result['msg'], result
+    assert (tmp_path / 'record.json').read_text() == before
+    # The same facts again change nothing and pass; the steps after the report may be closed.
+    assert not run_module(sop_run_record.main, _args(tmp_path, cameras=PLAN))[1]
+    result, failed = run_module(sop_run_record.main, _args(tmp_path, step={'number': 7, 'result': 'ok', 'started': 'now', 'ended': 'now'}))
+    assert not failed and result['changed']
