@@ -110,6 +110,21 @@ FACTORY_CREDENTIALS = {
     'uniview': {'manufacturers': (r'\buniview\b', r'^\s*unv\b'), 'username': 'admin', 'password': '123456'},
 }
 
+# Passwords that cameras ship with, beyond FACTORY_CREDENTIALS (compared case-insensitively):
+# onvif_camera_user refuses to write any of them (its password policy). Dahua's old 888888/666666
+# accounts, Samsung/Hanwha's old 4321, Mobotix's meinsm, and the generic ones installers type.
+KNOWN_FACTORY_PASSWORDS = frozenset(
+    [entry['password'].lower() for entry in FACTORY_CREDENTIALS.values()]
+    + ['888888', '666666', '4321', 'meinsm', '1234', '12345678', '123456789', 'password', 'admin123', 'admin1234',
+       'root', 'service', 'user'])
+
+# A vendor's own password rules, tighter than the collection's policy where they are (the
+# policy takes the stricter of the two). Hikvision firmware refuses passwords outside 8-16
+# characters and wants at least two character classes (the simulator's personality models it).
+PASSWORD_LIMITS = {
+    'hikvision': {'min_length': 8, 'max_length': 16, 'min_classes': 2},
+}
+
 # How a camera that was never activated says so when it refuses a request (matched on the
 # fault's reason and detail, case-insensitive). The Hikvision family answers NotAuthorized
 # with "The device is not activated" in the Detail (modelled by the simulator); a device that

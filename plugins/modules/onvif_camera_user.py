@@ -80,6 +80,35 @@ options:
     description:
       - Password of O(factory_username).
     type: str
+  password_policy:
+    description:
+      - The rules O(user_password) must meet, checked before the camera is contacted at all. The
+        error names the rule that failed, never the password.
+      - The vendor's own limits (for O(vendor=hikvision), 8 to 16 characters and 2 character
+        classes) apply on top, the stricter rule winning; with O(vendor=auto) they are checked
+        once the camera reported its manufacturer, still before any change.
+    type: dict
+    default: {}
+    suboptions:
+      min_length:
+        description: Fewest characters.
+        type: int
+        default: 8
+      min_classes:
+        description:
+          - Fewest character classes used, of lower-case letters, upper-case letters, digits and
+            other characters (1 to 4).
+        type: int
+        default: 3
+      max_length:
+        description: Most characters; no limit when omitted (but the vendor's).
+        type: int
+      forbid_factory:
+        description:
+          - Refuse a password that cameras ship with (the collection's list of known factory
+            passwords, compared without regard to case).
+        type: bool
+        default: true
 extends_documentation_fragment:
   - dukcapil.cctv.onvif
   - dukcapil.cctv.attributes
@@ -113,6 +142,14 @@ notes:
     factory account is not listed, or it is the managed account and its password is the desired one).
   - Changing the password of the account the task logged in with works; the module logs in again
     with the new password to read the result.
+  - A camera counts as never activated only on positive evidence, it says so, or it lists no account
+    without credentials while refusing every login, or while accepting a random password. A camera
+    whose login worked, or that refuses anonymous access, is never activated anonymously.
+  - RV(factory_credentials_accepted) is found by logging in with the factory login once (unless the
+    run already knows the answer); when that try fails for another reason than a refusal, it is
+    V(null) with a warning, never V(false).
+  - When a change was written and a later request fails, the task fails with C(changed=true) and
+    says what was already done.
 seealso:
   - module: dukcapil.cctv.onvif_camera_info
   - module: dukcapil.cctv.onvif_discovery
@@ -238,7 +275,7 @@ factory_credentials_accepted:
     - Whether the camera accepts its factory login after the run (predicted in check mode, like
       C(changed)). Use it in C(failed_when) to stop the stage while a camera is still open.
     - V(null) when the factory login is not known (O(vendor=auto) and a manufacturer that is not
-      in the table, with a warning).
+      in the table, with a warning), or when the factory login could not be tried (with a warning).
   returned: success
   type: bool
   sample: false
@@ -274,95 +311,8 @@ identity:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import (
-    OnvifError, check_onvif_libs, get_users, onvif_argument_spec, users as accounts,
+    OnvifError, check_onvif_libs, onvif_argument_spec, users as accounts,
 )
-
-
-def _no_login_error(logins, tries):
-    tried = ', '.join('%s (user %r)' % (label, username) for label, username, dummy in tries) or 'none'
-    hint = ''
-    if not any(label == 'factory' for label, dummy, dummy2 in tries):
-        hint = '; the factory login is not known: set vendor or factory_username/factory_password'
-    return accounts.AccountError(
-        'none of the logins was accepted for managing accounts (tried %s)%s; the camera has accounts, so it cannot be '
-        'activated' % (tried, hint), device=logins.device)
-
-
-def manage(module, logins):
-    """Read the accounts, plan, apply unless in check mode, and report."""
-    params = module.params
-    name, password = params['name'], params['user_password']
-    present = params['state'] == 'present'
-    factory = accounts.factory_login(params)
-    accounts.refuse_factory_password(params, factory)
-
-    # Read: log in (desired, given, factory), else find out whether the camera has no user.
-    tries = accounts.candidates(params)
-    session = accounts.open_session(logins, tries)
-    if session is None:
-        if not accounts.has_no_users(logins):
-            raise _no_login_error(logins, tries)
-        if not present:
-            return dict(changed=False, login_used=None, user=None, users=[], activated=False,
-                        factory_credentials_accepted=False, factory_credentials_accepted_before=False,
-                        factory_credentials_source=factory[0] if factory else None, identity=None,
-                        diff=dict(before=accounts.diff_view([]), after=accounts.diff_view([])))
-        if not params['activate']:
-            raise accounts.AccountError('the camera has no user (it was never activated) and activate is false', device=logins.device)
-        session = ('activation', None, [])
-    login_used, client, before = session
-    if client is not None and not before and not accounts.has_no_users(logins):
-        # Activated, yet it lists nobody (Pelco answers GetUsers without any User): nothing can be planned safely.
-        raise accounts.AccountError('the camera lists no account (GetUsers is empty) although it accepted the login of %r; '
-                                    'accounts it does not list cannot be managed' % client.username, device=logins.device)
-    activation = not before
-    if activation and params['level'] not in (None, 'Administrator'):
-        raise accounts.AccountError('level: the first account of a camera must be an Administrator, not %r' % params['level'],
-                                    device=logins.device)
-
-    if factory is None and params['factory_username'] is None and logins.identity:
-        factory = accounts.factory_login(params, logins.identity['manufacturer'])
-        accounts.refuse_factory_password(params, factory)
-        if factory is None:
-            module.warn('%s: no factory login is known for manufacturer %r; set vendor or factory_username/factory_password '
-                        'to check it' % (logins.device, logins.identity['manufacturer']))
-
-    # Diff: what the managed account needs.
-    password_works = bool(present and accounts.find(before, name) and logins.tried(name, password)
-                          and logins.attempt(name, password) is not None)
-    if activation and present:
-        change = {'action': 'create', 'level': 'Administrator', 'password': True}
-    else:
-        change = accounts.plan(before, params, password_works)
-    if change and change['action'] == 'delete' and client.username == name:
-        raise accounts.AccountError('refusing to remove the account %r: this task logged in with it; log in as another '
-                                    'Administrator (username/password)' % name, device=logins.device)
-    factory_before, factory_after = accounts.factory_status(logins, factory, before, params, password_works, change)
-    after = accounts.predict(before, name, change)
-
-    # Apply, unless in check mode; then read the accounts again, logged in with what works now.
-    if change and not module.check_mode:
-        if activation:
-            accounts.activate(logins, name, password)
-        else:
-            accounts.apply(client, name, password, change)
-        reader = client
-        if change['password']:
-            logins.forget(name, password)
-            proved = logins.attempt(name, password)
-            if proved is None:
-                raise accounts.AccountError('the camera accepted the new password of %r but refuses it at login' % name,
-                                            device=logins.device)
-            if activation or client.username == name:
-                reader = proved
-        after = get_users(reader)
-
-    user = accounts.find(after, name)
-    return dict(changed=bool(change), login_used='activation' if activation and present else login_used,
-                user=dict(user) if user else None, users=after, activated=bool(after),
-                factory_credentials_accepted=factory_after, factory_credentials_accepted_before=factory_before,
-                factory_credentials_source=factory[0] if factory else None, identity=logins.identity,
-                diff=dict(before=accounts.diff_view(before), after=accounts.diff_view(after, name, change)))
 
 
 def main():
@@ -376,6 +326,12 @@ def main():
         vendor=dict(type='str', default='auto', choices=['auto'] + list(accounts.VENDORS)),
         factory_username=dict(type='str'),
         factory_password=dict(type='str', no_log=True),
+        password_policy=dict(type='dict', default={}, apply_defaults=True, no_log=False, options=dict(
+            min_length=dict(type='int', default=8),
+            min_classes=dict(type='int', default=3),
+            max_length=dict(type='int'),
+            forbid_factory=dict(type='bool', default=True),
+        )),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_if=[('state', 'present', ('user_password',))],
@@ -385,11 +341,14 @@ def main():
     logins = accounts.Logins(module.params)
     try:
         accounts.validate(module.params)
-        result = manage(module, logins)
+        result = accounts.manage(module.params, module.check_mode, logins)
     except OnvifError as exc:
         for warning in logins.warnings:
             module.warn(warning)
-        module.fail_json(msg=str(exc), changed=False)
+        msg = str(exc)
+        if logins.done:
+            msg += '; already done on the camera before that: %s' % '; '.join(logins.done)
+        module.fail_json(msg=msg, changed=bool(logins.done))
     finally:
         logins.close()
     for warning in logins.warnings:

@@ -53,12 +53,15 @@ class AccountCamera(fakecam.FakeCamera):
     GetDeviceInformation reports. WS-Security only.
     """
 
-    def __init__(self, accounts=(), manufacturer='FakeVendor', core_rule=False, hide_users=False, **kwargs):
+    def __init__(self, accounts=(), manufacturer='FakeVendor', core_rule=False, hide_users=False, hidden=(),
+                 anonymous_users_empty=False, **kwargs):
         super().__init__(**kwargs)
         self.accounts = [dict(a) for a in accounts]
         self.manufacturer = manufacturer
         self.core_rule = core_rule
         self.hide_users = hide_users  # GetUsers lists nobody (as pelco-d6230l does)
+        self.hidden = set(hidden)     # accounts GetUsers leaves out (a hidden factory account)
+        self.anonymous_users_empty = anonymous_users_empty  # GetUsers without credentials answers an empty list
 
     def changes(self):
         return [op for op in self.ops() if op in CHANGING_OPS]
@@ -85,6 +88,8 @@ class AccountCamera(fakecam.FakeCamera):
         if op in self.responses:
             answer = self.responses[op]
             return answer(req) if callable(answer) else answer
+        if op == 'GetUsers' and self.anonymous_users_empty and not req['wsse']:
+            return 200, fakecam.ENVELOPE % '<tds:GetUsersResponse/>', 'application/soap+xml'
         if op not in self.preauth:
             if not self.accounts and not self.core_rule:
                 if op != 'CreateUsers':
@@ -118,7 +123,7 @@ class AccountCamera(fakecam.FakeCamera):
     def op_GetUsers(self, req):
         return '<tds:GetUsersResponse>%s</tds:GetUsersResponse>' % ''.join(
             '<tds:User><tt:Username>%s</tt:Username><tt:UserLevel>%s</tt:UserLevel></tds:User>' % (a['name'], a['level'])
-            for a in self.accounts if not self.hide_users)
+            for a in self.accounts if not self.hide_users and a['name'] not in self.hidden)
 
     def op_CreateUsers(self, req):
         for user in self._users_in(req):
@@ -192,12 +197,13 @@ def test_candidates_follow_the_login_order_without_repeating_a_pair():
     ({'name': 'x' * 33}, 'is not a usable account name'),
     ({'user_password': ''}, 'user_password: must not be empty'),
     ({'factory_password': ''}, 'factory_password: must not be empty'),
-    ({'timeout': 0}, 'timeout: must be a positive number of seconds, not 0'),
-    ({'port': 70000}, 'port: 70000 is not a TCP port'),
+    ({'timeout': 0}, 'timeout: 0 must be at least 1 (seconds)'),
+    ({'port': 70000}, 'port: 70000 is not a TCP port (1 to 65535)'),
+    ({'hostname': ''}, "hostname: '' is empty"),
 ])
 def test_validate_names_the_option(change, message):
-    base = {'name': 'admin', 'password': 'p', 'user_password': 'q', 'factory_username': None, 'factory_password': None,
-            'timeout': 5, 'port': 80}
+    base = {'hostname': '127.0.0.1', 'name': 'admin', 'password': 'p', 'user_password': 'Qq-Strong-Pw1', 'factory_username': None,
+            'factory_password': None, 'timeout': 5, 'port': 80, 'state': 'present', 'vendor': 'auto', 'password_policy': {}}
     base.update(change)
     with pytest.raises(users.AccountError) as exc:
         users.validate(base)
@@ -346,11 +352,51 @@ def test_factory_status_answers_from_the_account_list_when_it_can():
             rotate = {'action': 'update', 'level': 'Administrator', 'password': True}
             assert users.factory_status(logins, ('axis', 'root', 'pass'), listed, params(cam, name='root'), False,
                                         rotate) == (True, False)
-            # not listed: refused without trying
-            assert users.factory_status(logins, ('x', 'installer', 'y'), listed, options, True, None) == (False, False)
             # the managed account, whose desired password works: refused without trying
             assert users.factory_status(logins, ('x', 'admin', '12345'), listed, options, True, None) == (False, False)
             assert len(cam.requests) == asked
+            # not listed: still tried once (case 16: a hidden account is no proof), never inferred
+            assert users.factory_status(logins, ('x', 'installer', 'y'), listed, options, True, None) == (False, False)
+            assert len(cam.requests) > asked
             assert users.factory_status(logins, None, listed, options, True, None) == (None, None)
         finally:
             logins.close()
+
+
+# ------------------------------------------------------------------ issue 10: password policy --
+POLICY = {'min_length': 8, 'min_classes': 3, 'max_length': None, 'forbid_factory': True}
+
+
+@pytest.mark.parametrize('password, vendor, rule', [
+    ('a', None, 'at least 8 characters'),
+    ('12345678', None, 'at least 3 of the character classes'),
+    ('admin', None, 'at least 8 characters'),
+    ('Camera-Admin', None, None),
+    ('Admin-Pass1', None, 'the account name'),
+    ('Vault-Cctv-26!x-long', 'hikvision', 'at most 16 characters (hikvision)'),
+    ('Vault-Cctv-26!x', 'hikvision', None),
+])
+def test_password_policy(password, vendor, rule):
+    """Case 17: the rule is named, the password never."""
+    name = 'admin-pass1' if password == 'Admin-Pass1' else 'admin'
+    if rule is None:
+        users.check_password_policy(password, name, POLICY, vendor)
+        return
+    with pytest.raises(users.AccountError) as exc:
+        users.check_password_policy(password, name, POLICY, vendor)
+    assert rule in str(exc.value) and 'user_password' in str(exc.value)
+    if len(password) > 2:
+        assert password not in str(exc.value)
+
+
+def test_password_policy_refuses_a_known_factory_password():
+    policy = dict(POLICY, min_classes=1, min_length=4)
+    for known in ('12345', 'pass', '888888'):
+        with pytest.raises(users.AccountError, match='known factory password'):
+            users.check_password_policy(known, 'viewer', policy, None)
+
+
+def test_password_policy_is_configurable():
+    users.check_password_policy('abcdefgh', 'admin', dict(POLICY, min_classes=1), None)
+    with pytest.raises(users.AccountError, match=r'password_policy\.min_classes: 5 must be from 1 to 4'):
+        users.check_password_policy('abcdefgh', 'admin', dict(POLICY, min_classes=5), None)

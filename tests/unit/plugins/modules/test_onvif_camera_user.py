@@ -363,6 +363,91 @@ def test_bad_input_names_the_option(run_module, warnings, extra, message):
     assert cam.requests == []
 
 
+# ---------------------------------------------------------------------------------- issue 10 --
+def test_a_login_that_works_means_activated(run_module, warnings):
+    """Case 8: anonymous GetUsers answers [] although users exist, and the given login was accepted: never activation."""
+    with AccountCamera(accounts=[admin()], hide_users=True, anonymous_users_empty=True) as cam:
+        result, failed = run(run_module, cam)
+    assert failed and 'CreateUsers' not in cam.ops() and cam.changes() == []
+    assert 'lists no account' in result['msg']
+
+
+def test_a_login_below_administrator_means_activated(run_module, warnings):
+    """Case 8: the given login works but may not manage accounts; anonymous GetUsers is []: no anonymous CreateUsers."""
+    with AccountCamera(accounts=[admin(level='Operator')], anonymous_users_empty=True) as cam:
+        result, failed = run(run_module, cam)
+    assert failed and 'CreateUsers' not in cam.ops() and cam.changes() == []
+
+
+def test_factory_login_is_tried_not_inferred(run_module, warnings):
+    """Case 16: the factory account is hidden from GetUsers but root/pass still logs in: accepted=true, not false."""
+    with AccountCamera(accounts=[admin(), admin(name='root', password='pass')], hidden={'root'}, manufacturer='AXIS') as cam:
+        result, failed = run(run_module, cam, vendor='axis')
+    assert not failed and result['factory_credentials_accepted'] is True
+    assert result['factory_credentials_accepted_before'] is True
+
+
+def test_factory_login_that_cannot_be_tried_is_unknown(run_module, warnings):
+    """Case 16: when the factory login cannot be tried (the camera fails the request), it is unknown (null), never false."""
+    def flaky(req):
+        token = req['wsse'] or {}
+        if token.get('username') == 'root':
+            return 500, fakecam.fault('s:Receiver', ('ter:Action',), 'Action failed'), 'application/soap+xml'
+        return None
+    with AccountCamera(accounts=[admin(password=VAULT)], manufacturer='AXIS') as cam:
+        original = cam.answer
+        cam.answer = lambda req: (req['op'] == 'GetDeviceInformation' and flaky(req)) or original(req)
+        result, failed = run(run_module, cam, vendor='axis', password=VAULT)
+    assert not failed and result['factory_credentials_accepted'] is None
+    assert any('factory login' in w for w in warnings)
+
+
+@pytest.mark.parametrize('user_password, rule', [
+    ('a', 'at least 8 characters'),
+    ('12345678', 'at least 3 of the character classes'),
+    ('admin', 'at least 8 characters'),
+])
+def test_weak_password_is_refused_before_any_request(run_module, warnings, user_password, rule):
+    """Case 17: the policy is checked before any device call; the error names the rule, never the password."""
+    with AccountCamera(accounts=[admin()]) as cam:
+        result, failed = run_module(onvif_camera_user.main, args(cam, user_password=user_password))
+    assert failed and rule in result['msg'] and cam.requests == []
+    if len(user_password) > 1:
+        assert user_password not in result['msg']
+
+
+def test_vendor_password_limit(run_module, warnings):
+    """Case 17: the vendor's own limit (Hikvision 8-16) is data and is checked before any request."""
+    with AccountCamera(accounts=[admin()]) as cam:
+        result, failed = run(run_module, cam, vendor='hikvision', user_password=VAULT + '-Longer')
+    assert failed and 'at most 16 characters (hikvision)' in result['msg'] and cam.requests == []
+
+
+def test_password_policy_can_be_relaxed(run_module, warnings):
+    with AccountCamera(accounts=[admin()]) as cam:
+        result, failed = run_module(onvif_camera_user.main, args(cam, user_password='onlylowercase',
+                                                                 password_policy={'min_classes': 1}))
+    assert not failed, result['msg']
+    assert cam.account('admin')['password'] == 'onlylowercase'
+
+
+def test_changed_when_a_later_call_fails(run_module, warnings):
+    """Case 18: SetUser succeeded, reading the accounts back failed: failed with changed=true and what was done."""
+    calls = []
+
+    def users_then_fail(req):
+        calls.append(req['op'])
+        if len(calls) > 1:
+            return 500, fakecam.fault('s:Receiver', ('ter:Action',), 'Action failed'), 'application/soap+xml'
+        return None
+    with AccountCamera(accounts=[admin()]) as cam:
+        original = cam.answer
+        cam.answer = lambda req: (req['op'] == 'GetUsers' and users_then_fail(req)) or original(req)
+        result, failed = run(run_module, cam)
+        assert cam.account('admin')['password'] == VAULT
+    assert failed and result['changed'] is True and 'SetUser' in result['msg'] and 'GetUsers' in result['msg']
+
+
 def test_missing_library(run_module, monkeypatch):
     monkeypatch.setattr(_onvif, 'HAS_ONVIF_LIBS', False)
     monkeypatch.setattr(_onvif, 'ONVIF_IMPORT_ERROR', 'ImportError: No module named zeep')
