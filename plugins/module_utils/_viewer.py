@@ -380,36 +380,60 @@ def install_package_file(module, backend, src, checksum, timeout):
 # --------------------------------------------------------------------------------------------
 # Portable archives: safe extraction into a prefix, remembered by a marker file
 
-def _members(archive):
-    """Yield (name, kind, mode, link target, read()) for a tar or zip file."""
-    if zipfile.is_zipfile(archive):
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
+class _Archive:
+    """A tar or zip file opened for reading: :meth:`members` lists, :meth:`read` reads one file member."""
+
+    def __init__(self, path):
+        self.path = path
+        self.zip = self.tar = None
+        if zipfile.is_zipfile(path):
+            self.zip = zipfile.ZipFile(path)
+            return
+        try:
+            self.tar = tarfile.open(path, 'r:*')
+        except (tarfile.TarError, IOError, OSError) as exc:
+            raise ArchiveError('%s is neither a zip nor a tar archive: %s' % (path, exc))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        (self.zip or self.tar).close()
+
+    def members(self):
+        """(name, kind, mode, link target, key for :meth:`read`) of every member, in archive order.
+
+        kind is dir, file, symlink, hardlink or other (devices, FIFOs: refused later).
+        """
+        found = []
+        if self.zip is not None:
+            for info in self.zip.infolist():
                 unix = info.external_attr >> 16
-                name = info.filename
-                if name.endswith('/'):
-                    yield name, 'dir', 0o755, None, None
-                elif stat.S_ISLNK(unix):
-                    yield name, 'symlink', 0o777, zf.read(info).decode('utf-8'), None
+                kind = stat.S_IFMT(unix)
+                if info.filename.endswith('/') or kind == stat.S_IFDIR:
+                    found.append((info.filename, 'dir', 0o755, None, None))
+                elif kind == stat.S_IFLNK:
+                    found.append((info.filename, 'symlink', 0o777, self.zip.read(info).decode('utf-8'), None))
+                elif kind in (0, stat.S_IFREG):  # 0: written without Unix attributes
+                    found.append((info.filename, 'file', (unix & 0o777) or 0o644, None, info))
                 else:
-                    yield name, 'file', (unix & 0o777) or 0o644, None, (lambda i=info: zf.read(i))
-        return
-    try:
-        tf = tarfile.open(archive, 'r:*')
-    except (tarfile.TarError, IOError, OSError) as exc:
-        raise ArchiveError('%s is neither a zip nor a tar archive: %s' % (archive, exc))
-    with tf:
-        for m in tf.getmembers():
+                    found.append((info.filename, 'other', 0, None, None))
+            return found
+        for m in self.tar.getmembers():
             if m.isdir():
-                yield m.name, 'dir', 0o755, None, None
+                found.append((m.name, 'dir', 0o755, None, None))
             elif m.issym():
-                yield m.name, 'symlink', 0o777, m.linkname, None
+                found.append((m.name, 'symlink', 0o777, m.linkname, None))
             elif m.islnk():
-                yield m.name, 'hardlink', m.mode & 0o777, m.linkname, None
+                found.append((m.name, 'hardlink', m.mode & 0o777, m.linkname, None))
             elif m.isfile():
-                yield m.name, 'file', m.mode & 0o777, None, (lambda mm=m: tf.extractfile(mm).read())
+                found.append((m.name, 'file', m.mode & 0o777, None, m))
             else:
-                yield m.name, 'other', 0, None, None
+                found.append((m.name, 'other', 0, None, None))
+        return found
+
+    def read(self, key):
+        return self.zip.read(key) if self.zip is not None else self.tar.extractfile(key).read()
 
 
 def _clean_rel(name):
@@ -433,59 +457,69 @@ def _inside(base, path):
     return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def extract_archive(module, archive, prefix):
-    """Extract ``archive`` into ``prefix`` (only validating in check mode); return the files written.
+def plan_archive(members, prefix):
+    """Check every member before anything is written: the list of ``(rel, kind, mode, target, key)`` to write.
 
-    Refused: absolute names, '..', devices/FIFOs, links whose target is absolute or leaves the
-    prefix, members placed under a link of the same archive, hard links to unknown members.
-    Files keep their permission bits without setuid/setgid/sticky.
+    Refused (ArchiveError naming the member): absolute names, '..', devices/FIFOs, links whose
+    target is absolute or leaves the prefix, members placed under a link of the same archive,
+    hard links to members that are not earlier files, and members that an existing link in
+    the prefix would send outside it.
     """
-    links, contents, files = {}, {}, []
+    links, files, plan = {}, {}, []
     real_prefix = os.path.realpath(prefix)
-    for name, kind, mode, target, read in _members(archive):
+    for name, kind, mode, target, key in members:
         rel = _clean_rel(name)
         if not rel:
             continue
         parent = rel.rpartition('/')[0]
         if any(parent == link or parent.startswith(link + '/') for link in links):
             raise ArchiveError('the archive member %r lies under the link %r' % (name, parent))
-        dest = os.path.join(prefix, rel)
         if kind == 'other':
             raise ArchiveError('the archive member %r is a device, FIFO or other special file' % name)
+        dest = os.path.join(prefix, rel)
+        if not _inside(real_prefix, os.path.realpath(dest if kind == 'dir' else os.path.dirname(dest))):
+            raise ArchiveError('extracting %r would write outside %s through an existing link' % (name, prefix))
         if kind == 'symlink':
             # '..' only at the start: the target then never climbs out of another link.
             rest = _after_leading_dotdots([p for p in target.split('/') if p not in ('', '.')])
             if target.startswith('/') or '..' in rest or not _inside(prefix, os.path.normpath(os.path.join(os.path.dirname(dest), target))):
                 raise ArchiveError('the archive link %r -> %r leaves the prefix' % (name, target))
             links[rel] = target
-        if kind == 'hardlink':
+        elif kind == 'hardlink':
             source = _clean_rel(target)
-            if source not in contents:
+            if source not in files:
                 raise ArchiveError('the archive hard link %r -> %r does not name an earlier file' % (name, target))
-            data = contents[source]()  # read again: only one file's bytes are held at a time
+            kind, key = 'file', files[source]
         elif kind == 'file':
-            data = read()
-            contents[rel] = read
+            files[rel] = key
+        plan.append((rel, kind, mode, target, key))
+    return plan
+
+
+def extract_archive(module, archive, prefix):
+    """Extract ``archive`` into ``prefix`` (only validating in check mode); return the files written.
+
+    The whole archive is checked (:func:`plan_archive`) before the first member is written, so a
+    bad member leaves the prefix as it was. Files keep their permission bits without
+    setuid/setgid/sticky; a hard link becomes a copy of its file.
+    """
+    with _Archive(archive) as opened:
+        plan = plan_archive(opened.members(), prefix)
+        files = [rel for rel, kind, dummy, dummy2, dummy3 in plan if kind != 'dir']
         if module.check_mode:
-            if kind != 'dir':
-                files.append(rel)
-            continue
-        parent_dir = os.path.dirname(dest) if kind != 'dir' else dest
-        os.makedirs(parent_dir, exist_ok=True)
-        if not _inside(real_prefix, os.path.realpath(parent_dir)):
-            raise ArchiveError('extracting %r would write outside %s through an existing link' % (name, prefix))
-        if kind == 'dir':
-            continue
-        if kind == 'symlink':
-            if not (os.path.islink(dest) and os.readlink(dest) == target):
-                if os.path.lexists(dest):
+            return files
+        for rel, kind, mode, target, key in plan:
+            dest = os.path.join(prefix, rel)
+            os.makedirs(dest if kind == 'dir' else os.path.dirname(dest), exist_ok=True)
+            if kind == 'symlink':
+                if not (os.path.islink(dest) and os.readlink(dest) == target):
+                    if os.path.lexists(dest):
+                        os.unlink(dest)
+                    os.symlink(target, dest)
+            elif kind == 'file':
+                if os.path.islink(dest):
                     os.unlink(dest)
-                os.symlink(target, dest)
-        else:
-            if os.path.islink(dest):
-                os.unlink(dest)
-            write_file(module, dest, data, mode=mode)
-        files.append(rel)
+                write_file(module, dest, opened.read(key), mode=mode)  # one file's bytes held at a time
     return files
 
 

@@ -73,8 +73,10 @@ options:
         HTTP(S). The package's name and version inside the file are compared with the installed ones first.
         Debian family with C(apt-get install ./file.deb) (dependencies resolved); RHEL family with
         C(dnf install) for a first install and C(rpm -U --oldpackage) to replace another version.
-      - V(archive) extracts a portable C(.tar.gz)/C(.zip) (local path or URL) into O(prefix), refusing absolute
-        paths, C(..) and links that leave the prefix. A marker file C(.dukcapil-cctv-viewer.json) in the prefix
+      - V(archive) extracts a portable C(.tar.gz)/C(.zip) (local path or URL) into O(prefix). The whole archive is
+        checked before anything is written; an absolute path, C(..), a link that leaves the prefix, a member under
+        a link, a hard link to anything but an earlier file, or a device or FIFO refuses it, and O(prefix) stays
+        as it was. A marker file C(.dukcapil-cctv-viewer.json) in the prefix
         records the checksum; another checksum re-extracts and removes the files of the previous archive.
       - The checksum of O(src) is verified before anything is installed; a mismatch fails naming both values.
     type: str

@@ -15,11 +15,13 @@ import fcntl
 import functools
 import hashlib
 import http.server
+import io
 import json
 import os
 import shutil
 import stat
 import subprocess
+import tarfile
 import threading
 
 import pytest
@@ -233,6 +235,36 @@ def test_portable_archive_and_camera_list_updates(viewer, tmp_path):
     newer, newer_digest = make_demo_viewer.build('1.1.0', str(tmp_path / 'dist-c'))
     result, proc = viewer(dict(params, src=newer, checksum='sha256:' + newer_digest))
     assert result['changes'] == ['package'] and result['version'] == '1.1.0', proc
+
+
+def _tar_with_a_bad_member_last(path, bad_name):
+    """A viewer archive whose good members come first and whose last member climbs out of the prefix."""
+    with tarfile.open(str(path), 'w:gz') as tar:
+        for name, data in (('bin/cctv-viewer', b'#!/bin/sh\necho 6.6.6\n'), ('share/readme.txt', b'x'), (bad_name, b'evil')):
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(data), 0o755
+            tar.addfile(info, io.BytesIO(data))
+    return str(path), 'sha256:' + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_bad_archive_writes_nothing_and_keeps_the_installed_viewer(viewer, tmp_path):
+    """Case 19: the whole archive is checked before anything is extracted."""
+    src, digest = make_demo_viewer.build('1.0.0', str(tmp_path / 'dist'))
+    prefix = tmp_path / 'workstations' / 'ws-server'
+    params = {'profile': 'generic', 'source': 'archive', 'src': src, 'checksum': 'sha256:' + digest,
+              'prefix': str(prefix), 'executable': 'bin/cctv-viewer', 'operator': 'root',
+              'cameras': CAMERAS, 'rooms': ['Ruang Server']}
+    result, proc = viewer(params)
+    assert result['version'] == '1.0.0', proc
+    before = dict((os.path.relpath(os.path.join(d, n), str(prefix)), open(os.path.join(d, n), 'rb').read())
+                  for d, dummy, names in os.walk(str(prefix)) for n in names)
+    bad, bad_digest = _tar_with_a_bad_member_last(tmp_path / 'bad.tar.gz', '../../escaped.txt')
+    result, proc = viewer(dict(params, src=bad, checksum=bad_digest), fails=True)
+    assert result['failed'] is True and "the archive holds a path leaving its prefix '../../escaped.txt'" in result['msg']
+    after = dict((os.path.relpath(os.path.join(d, n), str(prefix)), open(os.path.join(d, n), 'rb').read())
+                 for d, dummy, names in os.walk(str(prefix)) for n in names)
+    assert after == before and not (tmp_path / 'escaped.txt').exists()
+    assert 'share' not in os.listdir(str(prefix))
 
 
 def test_viewer_role_on_linux(run_playbook, tmp_path):

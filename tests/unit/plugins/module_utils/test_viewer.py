@@ -248,7 +248,8 @@ def _tar(path, members):
                 info.size = len(payload)
                 tar.addfile(info, io.BytesIO(payload))
                 continue
-            info.type = {'dir': tarfile.DIRTYPE, 'symlink': tarfile.SYMTYPE, 'hardlink': tarfile.LNKTYPE, 'fifo': tarfile.FIFOTYPE}[kind]
+            info.type = {'dir': tarfile.DIRTYPE, 'symlink': tarfile.SYMTYPE, 'hardlink': tarfile.LNKTYPE, 'fifo': tarfile.FIFOTYPE,
+                         'chardev': tarfile.CHRTYPE, 'blockdev': tarfile.BLKTYPE}[kind]
             info.linkname = payload or ''
             tar.addfile(info)
     return str(path)
@@ -292,6 +293,92 @@ def test_extract_refuses_unsafe_members(tmp_path, members, message):
         with pytest.raises(viewer.ArchiveError, match=message):
             viewer.extract_archive(FakeModule(tmp_path, check_mode=check_mode), archive, str(prefix))
     assert not (tmp_path / 'outside').exists() and not (tmp_path / 'evil').exists()
+
+
+GOOD_FIRST = [('bin', 'dir', None), ('bin/viewer', 'file', b'#!/bin/sh\n'), ('lib/libv.so.1', 'file', b'ELF'),
+              ('lib/libv.so', 'symlink', 'libv.so.1')]
+
+
+def _zip(path, members):
+    """members: (name, kind, payload) with kind file/dir/symlink/chardev (the kind is in the Unix mode bits)."""
+    kinds = {'file': stat.S_IFREG | 0o644, 'dir': stat.S_IFDIR | 0o755, 'symlink': stat.S_IFLNK | 0o777,
+             'chardev': stat.S_IFCHR | 0o600}
+    with zipfile.ZipFile(str(path), 'w') as zf:
+        for name, kind, payload in members:
+            info = zipfile.ZipInfo(name + ('/' if kind == 'dir' else ''))
+            info.external_attr = kinds[kind] << 16
+            zf.writestr(info, payload.encode() if isinstance(payload, str) else (payload or b''))
+    return str(path)
+
+
+def _tree(path):
+    return sorted(os.path.relpath(os.path.join(d, n), str(path)) for d, dirs, names in os.walk(str(path))
+                  for n in dirs + names) if path.exists() else None
+
+
+BAD_LAST = [
+    ('traversal', ('a/../../evil', 'file', b'x'), 'leaving its prefix'),
+    ('absolute', ('/tmp/evil', 'file', b'x'), 'absolute path'),
+    ('symlink out', ('lib/out', 'symlink', '../../outside'), 'leaves the prefix'),
+    ('symlink absolute', ('lib/etc', 'symlink', '/etc'), 'leaves the prefix'),
+    ('member under a link', ('lib/libv.so/x', 'file', b'x'), 'lies under the link'),
+    ('hard link absolute', ('bin/shadow', 'hardlink', '/etc/shadow'), 'absolute path'),
+    ('hard link unknown', ('bin/copy', 'hardlink', 'nothing/here'), 'does not name an earlier file'),
+    ('character device', ('dev/null', 'chardev', None), 'device, FIFO'),
+    ('block device', ('dev/sda', 'blockdev', None), 'device, FIFO'),
+    ('fifo', ('pipe', 'fifo', None), 'device, FIFO'),
+]
+
+
+@pytest.mark.parametrize('bad, message', [(b, m) for dummy, b, m in BAD_LAST], ids=[i for i, dummy, dummy2 in BAD_LAST])
+def test_a_bad_tar_member_after_good_ones_writes_nothing(tmp_path, bad, message):
+    """Case 19: the whole archive is checked before the first member is written."""
+    archive = _tar(tmp_path / 'bad.tar.gz', GOOD_FIRST + [bad])
+    prefix = tmp_path / 'prefix'
+    with pytest.raises(viewer.ArchiveError, match=message):
+        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
+    assert _tree(prefix) is None
+    # an earlier install in the prefix is left exactly as it was
+    (prefix / 'bin').mkdir(parents=True)
+    (prefix / 'bin' / 'viewer').write_bytes(b'old')
+    with pytest.raises(viewer.ArchiveError, match=message):
+        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
+    assert _tree(prefix) == ['bin', 'bin/viewer'] and (prefix / 'bin' / 'viewer').read_bytes() == b'old'
+    assert not (tmp_path / 'evil').exists() and not (tmp_path / 'outside').exists()
+
+
+@pytest.mark.parametrize('bad, message', [
+    (('a/../../evil', 'file', b'x'), 'leaving its prefix'),
+    (('/tmp/evil', 'file', b'x'), 'absolute path'),
+    (('lib/out', 'symlink', '../../outside'), 'leaves the prefix'),
+    (('lib/libv.so/x', 'file', b'x'), 'lies under the link'),
+    (('dev/null', 'chardev', None), 'device, FIFO'),
+], ids=['traversal', 'absolute', 'symlink out', 'member under a link', 'character device'])
+def test_a_bad_zip_member_after_good_ones_writes_nothing(tmp_path, bad, message):
+    """Case 19, zip: the same whole-archive check."""
+    archive = _zip(tmp_path / 'bad.zip', GOOD_FIRST + [bad])
+    prefix = tmp_path / 'prefix'
+    with pytest.raises(viewer.ArchiveError, match=message):
+        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
+    assert _tree(prefix) is None and not (tmp_path / 'evil').exists()
+
+
+def test_a_good_zip_with_directories_and_links(tmp_path):
+    archive = _zip(tmp_path / 'good.zip', GOOD_FIRST)
+    files = viewer.extract_archive(FakeModule(tmp_path), archive, str(tmp_path / 'p'))
+    assert sorted(files) == ['bin/viewer', 'lib/libv.so', 'lib/libv.so.1']
+    assert os.readlink(str(tmp_path / 'p/lib/libv.so')) == 'libv.so.1'
+
+
+def test_an_existing_link_in_the_prefix_leading_out_is_refused_before_writing(tmp_path):
+    prefix = tmp_path / 'prefix'
+    (tmp_path / 'elsewhere').mkdir()
+    prefix.mkdir()
+    os.symlink(str(tmp_path / 'elsewhere'), str(prefix / 'share'))
+    archive = _tar(tmp_path / 'a.tar.gz', GOOD_FIRST + [('share/doc', 'file', b'x')])
+    with pytest.raises(viewer.ArchiveError, match='outside .* through an existing link'):
+        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
+    assert _tree(prefix) == ['share'] and os.listdir(str(tmp_path / 'elsewhere')) == []
 
 
 def test_symlink_climbing_inside_the_prefix_is_allowed(tmp_path):
