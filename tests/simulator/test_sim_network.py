@@ -175,3 +175,32 @@ def test_setting_ntp_synchronises_the_clock(new_camera):
     assert not soap(camera.device_url, "<tds:GetDeviceInformation/>", user, password).is_fault
     local = soap(camera.device_url, "<tds:GetSystemDateAndTime/>").findtext(".//tt:LocalDateTime/tt:Time/tt:Hour")
     assert int(local) in hours_around(7 * 3600)
+
+
+def connect_outcome(address, port, timeout=0.5):
+    """'refused', 'timeout' or 'connected' for one TCP connect."""
+    with socket.socket() as sock:
+        sock.settimeout(timeout)
+        try:
+            sock.connect((address, port))
+        except ConnectionRefusedError:
+            return "refused"
+        except (socket.timeout, TimeoutError):
+            return "timeout"
+        return "connected"
+
+
+def test_a_rebooting_camera_is_unreachable_not_refusing(new_camera):
+    """Section C: while a camera reboots, connections time out (no RST) and Probes get no
+    answer; afterwards it answers again."""
+    camera = new_camera("hikvision", reboot_seconds=2.5)
+    reboot(camera)
+    assert wait_for(lambda: camera.status == "rebooting")
+    started = time.monotonic()
+    for port in (camera.http_port, camera.rtsp_port):
+        assert connect_outcome(camera.address, port) == "timeout"
+    assert time.monotonic() - started >= 0.9
+    assert probe(camera.address, timeout=0.3)[1] is None
+    assert wait_for(lambda: camera.status == "running", timeout=6)
+    assert connect_outcome(camera.address, camera.http_port) == "connected"
+    assert not soap(camera.device_url, "<tds:GetDeviceInformation/>", *creds(camera)).is_fault

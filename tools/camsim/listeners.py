@@ -2,11 +2,53 @@
 
 import asyncio
 import logging
+import socket
 
 from . import discovery, httpd, rtsp
 from .webapp import camera_handler
 
 LOG = logging.getLogger("camsim.camera")
+
+
+class Blackhole:
+    """What a rebooting camera looks like from the network: nothing answers.
+
+    On loopback a closed port answers a SYN with RST at once ("connection refused"), which
+    no rebooting device does. Instead, for every TCP port of the camera a listening socket
+    with backlog 0 is opened and its accept queue filled by one connection of our own that
+    is never accepted: Linux then drops new SYNs, and a client's connect times out. UDP 3702
+    is bound and never read, so a Probe gets no answer (and no ICMP port unreachable).
+    """
+
+    def __init__(self, address, tcp_ports, udp_port=None):
+        self.sockets = []
+        try:
+            for port in tcp_ports:
+                listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                self.sockets.append(listener)
+                listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                listener.bind((address, port))
+                listener.listen(0)
+                filler = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                self.sockets.append(filler)
+                filler.setblocking(False)
+                try:
+                    filler.connect((address, port))
+                except BlockingIOError:
+                    pass
+            if udp_port is not None:
+                silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                self.sockets.append(silent)
+                silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                silent.bind((address, udp_port))
+        except OSError:
+            self.close()
+            raise
+
+    def close(self):
+        sockets, self.sockets = self.sockets, []
+        for sock in sockets:
+            sock.close()
 
 
 class CameraListeners:
@@ -19,6 +61,7 @@ class CameraListeners:
         self._udp = None
         self._connections = set()
         self._reboot_task = None
+        self._blackhole = None
 
     async def open(self):
         """Listen on the camera's address; raise OSError (after cleaning up) on failure."""
@@ -42,8 +85,9 @@ class CameraListeners:
         for server in servers:
             server.close()
         if self._udp is not None:
-            self._udp.close()
+            self._udp.close()   # the socket itself is closed on the next loop iteration
             self._udp = None
+            await asyncio.sleep(0)
         for writer in list(self._connections):
             writer.transport.abort()
         self._connections.clear()
@@ -84,7 +128,15 @@ class CameraListeners:
         LOG.info("%s: rebooting (silent for %.1f s)", camera.name, camera.reboot_seconds)
         await self.close()
         camera.status = "rebooting"
-        await asyncio.sleep(camera.reboot_seconds)
+        try:
+            self._blackhole = Blackhole(old, (camera.http_port, camera.rtsp_port),
+                                        None if camera.quirks.get("discovery_via") else discovery.PORT)
+        except OSError as exc:  # then it refuses instead; still silent
+            LOG.warning("%s: cannot hold %s silent during the reboot: %s", camera.name, old, exc)
+        try:
+            await asyncio.sleep(camera.reboot_seconds)
+        finally:
+            self._end_blackhole()
         camera.apply_pending_network()
         camera.nonces.clear()
         camera.changed()
@@ -102,6 +154,11 @@ class CameraListeners:
         LOG.info("%s: up again on %s%s", camera.name, camera.address,
                  "" if camera.address == old else " (was %s)" % old)
 
+    def _end_blackhole(self):
+        if self._blackhole is not None:
+            self._blackhole.close()
+            self._blackhole = None
+
     async def shutdown(self):
         """Close for good (site stop): cancel a reboot in progress."""
         if self._reboot_task is not None and not self._reboot_task.done():
@@ -110,5 +167,6 @@ class CameraListeners:
                 await self._reboot_task
             except asyncio.CancelledError:
                 pass
+        self._end_blackhole()
         await self.close()
         self.camera.status = "stopped"
