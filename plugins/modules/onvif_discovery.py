@@ -59,10 +59,10 @@ options:
     type: str
   timeout:
     description:
-      - Seconds the probes may take, all together. The module returns within this time (earlier
-        when every address answered and multicast is off).
-      - Reading identities (with O(username) and O(password)) takes at most as long again, every
-        device in parallel.
+      - Seconds the whole discovery may take, probes and identity reads together. The module
+        returns within this time (earlier when every address answered and multicast is off).
+      - With O(username) and O(password), the probes take at most half of it and the identity
+        reads (every device in parallel) the rest.
     type: int
     default: 3
   username:
@@ -160,7 +160,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 devices:
-  description: The ONVIF devices that answered, one per address, sorted by address.
+  description:
+    - The ONVIF devices that answered, one per WS-Discovery endpoint reference (and its XAddrs),
+      sorted by address and port. Two devices answering from one address (behind a NAT or a
+      recorder) are two entries with the same RV(devices[].address).
   returned: success
   type: list
   elements: dict
@@ -231,7 +234,9 @@ devices:
         serial_number: DS-2CD2043G2-I20260101CCWR123456789
         hardware_id: '88'
     identity_error:
-      description: Why the identity could not be read (no password in it). V(null) when read or not asked.
+      description:
+        - Why the identity could not be read (no password in it). V(null) when read or not asked.
+        - An identity that was read is kept when the MAC address read fails afterwards (a warning says so).
       type: str
       sample: "ONVIF GetDeviceInformation on 192.0.2.64:80 failed: the camera refused the credentials of user 'admin' ..."
 not_found:

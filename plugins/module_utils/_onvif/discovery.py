@@ -16,7 +16,11 @@ Three ways, each only when asked:
 
 With credentials, each device's identity (GetDeviceInformation) and MAC address
 (GetNetworkInterfaces) are then read through :class:`OnvifClient`, at the address that
-answered and the port of its own XAddr, all devices in parallel within a second deadline.
+answered and the port of its own XAddr, all devices in parallel. ``timeout`` bounds the whole
+discovery: with credentials the probes get at most half of it, the identity reads the rest.
+
+A device is one WS-Discovery endpoint reference (with its XAddrs), not one source address: two
+devices answering from the same address (a NAT, a recorder fronting cameras) are two entries.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ MULTICAST_GROUP = '239.255.255.250'
 SCOPE_PREFIX = 'onvif://www.onvif.org/'
 FOUND_BY = ('unicast', 'multicast', 'http')
 MAX_DATAGRAM = 65535
+# After every unicast address answered: how long more answers are read (a second device behind
+# the same address answers the same probe a moment later).
+LINGER = 0.2
 
 # A WS-Discovery (2005/04) Probe for ONVIF video transmitters; only the MessageID changes.
 PROBE = (
@@ -214,9 +221,16 @@ class _Probe:
         return 'multicast' not in self.sockets and not self.pending
 
     def receive(self, until):
-        """Read answers until ``until`` (monotonic seconds) or done()."""
+        """Read answers until ``until`` (monotonic seconds), or a short LINGER after done().
+
+        Every wait is only the time remaining, so the deadline bounds the whole receive.
+        """
         by_socket = dict((sock, via) for via, sock in self.sockets.items())
-        while not self.done():
+        lingering = False
+        while True:
+            if self.done() and not lingering:
+                lingering = True
+                until = min(until, self.clock() + LINGER)
             wait = until - self.clock()
             if wait <= 0:
                 return
@@ -236,7 +250,7 @@ class _Probe:
 
 
 def probe_udp(targets, multicast_interface, deadline, clock=time.monotonic):
-    """Send the Probes, resend once to the silent ones at a third of the time, collect answers."""
+    """Send the Probes, resend once to the silent ones at a third of the time, collect answers until the deadline."""
     if not targets and not multicast_interface:
         return [], []
     probe = _Probe(targets, multicast_interface, clock).open()
@@ -301,11 +315,12 @@ def probe_http(addresses, port, deadline, client_class=OnvifClient, clock=time.m
         return dict(answered)
 
 
-def read_identities(devices, params, deadline, client_class=OnvifClient, clock=time.monotonic):
+def read_identities(devices, params, deadline, client_class=OnvifClient, clock=time.monotonic, warnings=None):
     """Fill identity and MAC of each device through OnvifClient (in parallel, until the deadline).
 
     Each thread only hands back its result; a device whose thread is still waiting at the
-    deadline gets ``identity_error`` and is not touched afterwards.
+    deadline gets ``identity_error`` and is not touched afterwards. An identity that was read
+    is kept when the MAC read fails afterwards (a warning in ``warnings`` says so).
     """
     results = {}
     lock = threading.Lock()
@@ -319,10 +334,15 @@ def read_identities(devices, params, deadline, client_class=OnvifClient, clock=t
                                   validate_certs=params['validate_certs'], timeout=max(until - clock(), 0.1),
                                   auth_mode=params['auth_mode'])
             identity = get_identity(client)
-            primary = primary_interface(get_network_interfaces(client), device['address'])
-            outcome = (identity, (primary or {}).get('mac'), None)
+            try:
+                primary = primary_interface(get_network_interfaces(client), device['address'])
+            except OnvifError as exc:
+                outcome = (identity, None, None, '%s:%s: identity read, but not its MAC address (%s)'
+                           % (device['address'], device['port'], exc))
+            else:
+                outcome = (identity, (primary or {}).get('mac'), None, None)
         except OnvifError as exc:
-            outcome = (None, None, str(exc))
+            outcome = (None, None, str(exc), None)
         finally:
             if client is not None:
                 client.close()
@@ -333,9 +353,11 @@ def read_identities(devices, params, deadline, client_class=OnvifClient, clock=t
     with lock:
         finished = dict(results)
     for index, device in enumerate(devices):
-        identity, mac, error = finished.get(index, (None, None, 'no answer within the timeout'))
+        identity, mac, error, note = finished.get(index, (None, None, 'no answer within the timeout', None))
         device['identity'], device['identity_error'] = identity, error
         device['mac'] = mac or device['mac']
+        if note and warnings is not None:
+            warnings.append(note)
 
 
 def validate(params):
@@ -345,7 +367,7 @@ def validate(params):
     if params['timeout'] <= 0:
         raise DiscoveryError('timeout: must be a positive number of seconds, not %r' % params['timeout'])
     if not 0 < params['port'] < 65536:
-        raise DiscoveryError('port: %r is not a TCP port (1-65535)' % params['port'])
+        raise DiscoveryError('port: %r is not a TCP port (1 to 65535)' % params['port'])
     interface = params['multicast_interface']
     if interface is not None:
         try:
@@ -358,54 +380,78 @@ def validate(params):
     return unicast, factory, interface
 
 
+def _device_key(source, match):
+    """A device is its endpoint reference and XAddrs; the source address only when it gives neither."""
+    if match['endpoint'] or match['xaddrs']:
+        return (match['endpoint'] or None, tuple(match['xaddrs']))
+    return ('source', source)
+
+
+def _sort_key(device):
+    return (ipaddress.IPv4Address(device['address']), device['port'] or 0, device['endpoint'] or '')
+
+
 def discover(params, client_class=OnvifClient, clock=time.monotonic):
     """Run the probes asked for, then read identities. Return ``(devices, not_found, warnings)``.
 
-    The probes end within ``params['timeout']`` seconds (earlier when every address answered
-    and multicast is off); reading identities, with credentials, within as many again.
+    Everything ends within ``params['timeout']`` seconds: the probes (earlier when every address
+    answered and multicast is off) take at most half of it when identities are to be read, the
+    identity reads what is left.
     """
     unicast, factory, interface = validate(params)
-    deadline = clock() + params['timeout']
+    started = clock()
+    deadline = started + params['timeout']
+    identities = bool(params['username'] and params['password'])
+    probe_deadline = started + params['timeout'] / 2.0 if identities else deadline
     warnings = []
     http = {}
     http_thread = None
     if factory:
         def run_http():
-            http.update(probe_http(sorted(set(factory)), params['port'], deadline, client_class, clock))
+            http.update(probe_http(sorted(set(factory)), params['port'], probe_deadline, client_class, clock))
         http_thread = threading.Thread(target=run_http)
         http_thread.daemon = True
         http_thread.start()
     targets = sorted(set(unicast + factory), key=ipaddress.IPv4Address)
-    answers, errors = probe_udp(targets, interface, deadline, clock)
+    answers, errors = probe_udp(targets, interface, probe_deadline, clock)
     warnings.extend(errors)
     if http_thread is not None:
-        http_thread.join(max(0.0, deadline - clock()))
+        http_thread.join(max(0.0, probe_deadline - clock()))
 
     devices = {}
     for source, via, matches in answers:
-        device = devices.setdefault(source, _new_device(source))
         for match in matches:
+            device = devices.setdefault(_device_key(source, match), _new_device(source))
             _add_match(device, match)
-        if via not in device['found_by']:
-            device['found_by'].append(via)
-    for address, dummy in sorted(dict(http).items()):
-        device = devices.setdefault(address, _new_device(address))
-        device['found_by'].append('http')
-    found = [devices[a] for a in sorted(devices, key=ipaddress.IPv4Address)]
+            if via not in device['found_by']:
+                device['found_by'].append(via)
+    found = list(devices.values())
     for device in found:
-        device['found_by'] = [v for v in FOUND_BY if v in device['found_by']]
         _service_port(device, warnings)
         if device['port'] is None:
             device['port'] = params['port']
+    for address, dummy in sorted(dict(http).items()):
+        here = [d for d in found if d['address'] == address]
+        same_port = [d for d in here if d['port'] == params['port']]
+        target = same_port[0] if same_port else (here[0] if len(here) == 1 else None)
+        if target is None:
+            target = _new_device(address)
+            target['port'] = params['port']
+            found.append(target)
+        target['found_by'].append('http')
+    found.sort(key=_sort_key)
+    for device in found:
+        device['found_by'] = [v for v in FOUND_BY if v in device['found_by']]
 
-    if params['username'] and params['password'] and found:
-        read_identities(found, params, clock() + params['timeout'], client_class, clock)
+    if identities and found:
+        read_identities(found, params, deadline, client_class, clock, warnings)
     for device in found:
         device.pop('_scheme')
+    seen = set(d['address'] for d in found)
     asked = list(params['addresses']) + list(params['factory_addresses'])
     resolved = unicast + factory
     not_found = []
     for name, address in zip(asked, resolved):
-        if address not in devices and name not in not_found:
+        if address not in seen and name not in not_found:
             not_found.append(name)
     return found, not_found, warnings

@@ -63,7 +63,8 @@ class Responder:
     URL it announces (default: its own address, port 80).
     """
 
-    def __init__(self, ignore=0, garbage=False, silent=False, xaddrs=None, scopes=SCOPES):
+    def __init__(self, ignore=0, garbage=False, silent=False, xaddrs=None, scopes=SCOPES, others=()):
+        self.others = list(others)  # (endpoint, xaddrs) of more devices answering from the same address
         self.ignore = ignore
         self.garbage = garbage
         self.silent = silent
@@ -109,6 +110,9 @@ class Responder:
             message_id = etree.fromstring(data).findtext('s:Header/a:MessageID', namespaces=NS)
             reply = MATCHES % {'relates': message_id, 'endpoint': self.endpoint, 'scopes': self.scopes, 'xaddrs': self.xaddrs}
             self.sock.sendto(reply.encode(), source)
+            for endpoint, xaddrs in self.others:
+                reply = MATCHES % {'relates': message_id, 'endpoint': endpoint, 'scopes': self.scopes, 'xaddrs': xaddrs}
+                self.sock.sendto(reply.encode(), source)
 
 
 def free_loopback():
@@ -270,6 +274,47 @@ def test_identities_are_read_in_parallel_within_the_deadline():
     assert 's3cret-Pa55' not in repr(devices)
 
 
+def test_identity_is_kept_when_the_mac_read_fails():
+    """Case 7: the identity read first is not thrown away when GetNetworkInterfaces fails afterwards."""
+    not_implemented = (500, fakecam.fault(), 'application/soap+xml')
+    params = options(username='admin', password='s3cret-Pa55')
+    with fakecam.FakeCamera(responses={'GetNetworkInterfaces': not_implemented}) as cam:
+        devices = [device(cam.port)]
+        devices[0]['mac'] = '44:19:b6:01:02:03'  # from a MAC scope
+        warnings = []
+        discovery.read_identities(devices, params, time.monotonic() + 2, warnings=warnings)
+    assert devices[0]['identity']['serial_number'] == 'FC1-0001' and devices[0]['identity_error'] is None
+    assert devices[0]['mac'] == '44:19:b6:01:02:03'
+    assert any('GetNetworkInterfaces' in w and 'MAC' in w for w in warnings)
+
+
+def test_two_devices_behind_one_source_address_are_both_kept():
+    """Case 13: two ProbeMatches from one source address (different endpoint references and ports) are two devices."""
+    with Responder() as first:
+        other = ('urn:uuid:00000000-0000-4000-8000-00000000beef', 'http://%s:8081/onvif/device_service' % first.address)
+        first.others.append(other)
+        devices, not_found, warnings = discovery.discover(options(addresses=[first.address], timeout=1))
+    assert not_found == []
+    assert sorted((d['endpoint'], d['port']) for d in devices) == sorted([(first.endpoint, 80), (other[0], 8081)])
+    assert all(d['address'] == first.address for d in devices)
+
+
+def test_timeout_bounds_the_whole_discovery():
+    """Case 15: ``timeout`` bounds probing and the identity reads together, not each of them."""
+    def slow(req):
+        time.sleep(3)
+        return 200, '', 'text/plain'
+
+    with Responder() as answering, fakecam.FakeCamera(responses={'GetDeviceInformation': slow}) as stuck:
+        params = options(addresses=[answering.address], factory_addresses=['127.0.0.1'], port=stuck.port, timeout=1,
+                         username='admin', password='s3cret-Pa55')
+        started = time.monotonic()
+        devices, not_found, warnings = discovery.discover(params)
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.4, elapsed
+    assert [d for d in devices if d['address'] == '127.0.0.1'][0]['identity_error']
+
+
 # --------------------------------------------------------------------------- all together --
 def test_discover_merges_unicast_and_http_and_lists_the_silent(monkeypatch):
     silent = free_loopback()
@@ -280,7 +325,7 @@ def test_discover_merges_unicast_and_http_and_lists_the_silent(monkeypatch):
         devices, not_found, warnings = discovery.discover(params)
         elapsed = time.monotonic() - started
     assert not_found == [silent]
-    assert elapsed < 2.8  # probes within 1 s, identities within 1 s more
+    assert elapsed < 1.4  # probes and identities within the one timeout (case 15)
     by_address = dict((d['address'], d) for d in devices)
     assert list(by_address) == sorted(by_address, key=lambda a: tuple(int(p) for p in a.split('.')))
     http_only = by_address['127.0.0.1']
