@@ -11,7 +11,17 @@ Used by ``onvif_camera_ip`` (one camera's new address) and by the site-plan chec
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import struct
+import time
+
+# How who_answers() looks at an address: TCP connections to the given ports, one ICMP echo
+# (where this host lets an unprivileged user send one), and the kernel's neighbour (ARP) table
+# after those (read-only). Only the address itself is ever contacted.
+CHECK_METHODS = ('tcp', 'icmp', 'neighbour')
+ARP_TABLE = '/proc/net/arp'
+ATF_COM = 0x2  # a complete ARP entry: the address answered an ARP request
 
 
 class PlanError(ValueError):
@@ -56,17 +66,99 @@ def check_ipv4_plan(address, prefix_length, gateway=None, field_prefix=''):
     return iface
 
 
-def who_answers(address, ports, timeout=1.0, refused_means_taken=False):
-    """Return a description of what answers on ``address`` at any of ``ports``, or None.
+def who_answers(address, ports, timeout=1.0, refused_means_taken=False, methods=('tcp',), arp_table=ARP_TABLE):
+    """Return a description of what answers on ``address``, or None.
 
-    A TCP connection that is accepted means the address is taken. For an HTTP service the
-    ``Server`` header (or the status line) says what it is, so an error can name it.
+    ``methods`` (of CHECK_METHODS), in this order:
 
-    With ``refused_means_taken``, a refused connection (a TCP reset) also means the address is
-    taken: on a real network only a live host (or a firewall rejecting for it) resets a
-    connection, an empty address times out. Leave it off for loopback addresses, where the
-    local kernel resets every connection to a closed port.
+    * ``tcp``: a connection accepted on any of ``ports`` means the address is taken. For an
+      HTTP service the ``Server`` header (or the status line) says what it is. With
+      ``refused_means_taken``, a refused connection (a TCP reset) counts too: on a real network
+      only a live host (or a firewall rejecting for it) resets a connection, an empty address
+      times out. Leave it off for loopback, where the local kernel resets every closed port.
+    * ``icmp``: one echo request; a reply means a live host. Skipped where this host does not
+      allow unprivileged ICMP sockets (``net.ipv4.ping_group_range``), and for loopback
+      addresses (the local kernel answers for all of 127.0.0.0/8).
+    * ``neighbour``: after the attempts above made the kernel resolve the address, a complete
+      entry in its ARP table means a device on the local segment answered for it (a host that
+      drops every TCP port and ICMP still answers ARP). Read-only; meaningless for loopback
+      and for an address behind a router (only the router's own entry would show).
     """
+    loopback = ipaddress.ip_address(str(address)).is_loopback
+    found = None
+    if 'tcp' in methods:
+        found = _tcp_answer(address, ports, timeout, refused_means_taken)
+    if found is None and 'icmp' in methods and not loopback and icmp_echo(address, timeout):
+        found = '%s answers ICMP echo (ping)' % address
+    if found is None and 'neighbour' in methods and not loopback:
+        mac = neighbour_mac(address, arp_table)
+        if mac:
+            found = '%s is in this host\'s ARP table with MAC %s (a device on the segment answers for it)' % (address, mac)
+    return found
+
+
+def icmp_echo(address, timeout=1.0):
+    """True when ``address`` answers one ICMP echo, False when not; None when this host may not send one."""
+    try:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+    except OSError:
+        return None
+    payload = b'dukcapil.cctv address check'
+    header = struct.pack('!BBHHH', 8, 0, 0, 0, 1)
+    checksum = _checksum(header + payload)
+    packet = struct.pack('!BBHHH', 8, 0, checksum, 0, 1) + payload
+    deadline = time.monotonic() + timeout
+    with sock:
+        try:
+            sock.sendto(packet, (str(address), 0))
+        except OSError:
+            return None
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            sock.settimeout(remaining)
+            try:
+                data, source = sock.recvfrom(2048)
+            except socket.timeout:
+                return False
+            except OSError:
+                return None
+            if source[0] == str(address) and data[:1] == b'\x00':  # echo reply
+                return True
+
+
+def _checksum(data):
+    if len(data) % 2:
+        data += b'\0'
+    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    total = (total >> 16) + (total & 0xffff)
+    total += total >> 16
+    return ~total & 0xffff
+
+
+def neighbour_mac(address, arp_table=ARP_TABLE):
+    """The MAC of a complete entry for ``address`` in the kernel's ARP table, or None (also when unreadable)."""
+    if not os.path.exists(arp_table):
+        return None
+    try:
+        with open(arp_table) as handle:
+            lines = handle.read().splitlines()[1:]
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 4 and fields[0] == str(address):
+            try:
+                flags = int(fields[2], 16)
+            except ValueError:
+                continue
+            if flags & ATF_COM and fields[3] != '00:00:00:00:00:00':
+                return fields[3].lower()
+    return None
+
+
+def _tcp_answer(address, ports, timeout, refused_means_taken):
     refused = None
     for port in ports:
         try:

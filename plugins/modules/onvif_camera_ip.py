@@ -23,6 +23,14 @@ description:
     address for at most O(reboot_timeout) seconds, and accepts it only when its serial number and
     MAC address match and it shows the new configuration. Otherwise the task fails, saying what was
     sent, where the camera was last seen, and how to find it."
+  - "The device is the judge: every change is read back. When the read-back contradicts what was
+    sent (a camera that answers a Set with an empty reply and changes nothing, a clock step that
+    does not take), the task fails, naming what was sent and what the camera now reports; C(changed)
+    then tells whether the camera now holds any of the changes. A setting the camera answers with
+    an empty Get reply is unknown, so it is not managed (the task fails before any write)."
+  - A SetNetworkInterfaces reply that does not say whether a reboot is needed is not taken as
+    RebootNeeded, the interface is read back first, the camera is rebooted only when it shows the
+    change pending, and the task fails without a reboot when it shows no change.
   - The result gives the old and the new address (RV(old_address), RV(address)), so the play can
     move the inventory host to its new address for the tasks that follow.
 author:
@@ -106,6 +114,23 @@ options:
         TCP reset) also counts as a device being there.
     type: list
     elements: int
+  conflict_check_methods:
+    description:
+      - How the module looks for a device at a new address before the change. Only that address
+        is ever contacted.
+      - V(tcp) connects to O(conflict_check_ports). V(icmp) sends one ICMP echo (where the
+        controller lets an unprivileged user send one, C(net.ipv4.ping_group_range); skipped
+        otherwise). V(neighbour) then reads the controller's ARP table (read-only) for the
+        address, which a device on the same segment fills by answering ARP even when it drops
+        every TCP port and ICMP.
+      - Default is all three.
+      - On loopback addresses (the simulator, tests) only V(tcp) tells anything, the local kernel
+        answers ICMP for all of 127.0.0.0/8 and keeps no ARP entries, so V(icmp) and V(neighbour)
+        are skipped there. Beyond a router, V(neighbour) sees nothing (only the router's own
+        entry), and a device that drops everything and is not on the segment cannot be seen at all.
+    type: list
+    elements: str
+    choices: [tcp, icmp, neighbour]
 extends_documentation_fragment:
   - dukcapil.cctv.onvif
   - dukcapil.cctv.attributes
@@ -293,6 +318,7 @@ def ip_argument_spec():
         clock_max_offset=dict(type='int', default=60),
         reboot_timeout=dict(type='int', default=180),
         conflict_check_ports=dict(type='list', elements='int'),
+        conflict_check_methods=dict(type='list', elements='str', choices=['tcp', 'icmp', 'neighbour']),
     )
 
 

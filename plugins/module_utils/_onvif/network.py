@@ -34,7 +34,9 @@ import re
 import time
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _onvif_quirks as quirks
-from ansible_collections.dukcapil.cctv.plugins.module_utils._netplan import PlanError, check_ipv4_plan, parse_ipv4, who_answers
+from ansible_collections.dukcapil.cctv.plugins.module_utils._netplan import (
+    CHECK_METHODS, PlanError, check_ipv4_plan, parse_ipv4, who_answers,
+)
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.clock import tz_std_offset_seconds
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.errors import (
     OnvifAuthError, OnvifConnectionError, OnvifError, OnvifFaultError, OnvifTimeoutError,
@@ -177,6 +179,12 @@ class Plan:
             if not 1 <= port <= 65535:
                 raise PlanError('conflict_check_ports[%d]: %r is not a TCP port (1 to 65535)' % (index, port))
         self.check_ports = list(dict.fromkeys(ports))
+        methods = params.get('conflict_check_methods')
+        methods = list(CHECK_METHODS) if methods is None else methods
+        for index, method in enumerate(methods):
+            if method not in CHECK_METHODS:
+                raise PlanError('conflict_check_methods[%d]: %r is not one of %s' % (index, method, ', '.join(CHECK_METHODS)))
+        self.check_methods = list(dict.fromkeys(methods))
 
     @staticmethod
     def _list(values, field, check):
@@ -427,11 +435,14 @@ class CameraIpJob:
             return
         loopback = ipaddress.ip_address(target).is_loopback
         found = who_answers(target, self.plan.check_ports, timeout=min(CHECK_TIMEOUT, self.plan.timeout),
-                            refused_means_taken=not loopback)
+                            refused_means_taken=not loopback, methods=self.plan.check_methods)
         if found:
             raise AddressTakenError('the new address %s is taken: %s. The camera at %s was not changed; choose a free address '
                                     'or remove the other device first' % (target, found, self.plan.hostname))
-        self.event('nothing answers at %s (ports %s): the address is free' % (target, ', '.join(str(p) for p in self.plan.check_ports)))
+        looked = ['TCP ports %s' % ', '.join(str(p) for p in self.plan.check_ports)] if 'tcp' in self.plan.check_methods else []
+        if not loopback:
+            looked += [{'icmp': 'ICMP echo', 'neighbour': 'the ARP table'}[m] for m in self.plan.check_methods if m != 'tcp']
+        self.event('nothing answers at %s (%s): the address is free' % (target, ', '.join(looked) or 'not checked'))
 
     # -- the run -----------------------------------------------------------------------------
     def run(self):

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _netplan
 from ansible_collections.dukcapil.cctv.plugins.module_utils._netplan import PlanError, check_ipv4_plan, who_answers
 
 
@@ -72,3 +73,38 @@ def test_free_address_gives_none():
     port = sock.getsockname()[1]
     sock.close()
     assert who_answers('127.0.0.1', [port], timeout=0.5) is None
+
+
+# ------------------------------------------------- issue 10 case 3: what the controller can see --
+ARP = """IP address       HW type     Flags       HW address            Mask     Device
+192.0.2.7        0x1         0x2         3c:ef:8c:00:00:07     *        eth0
+192.0.2.8        0x1         0x0         00:00:00:00:00:00     *        eth0
+"""
+
+
+def test_neighbour_table_entry_means_taken(tmp_path):
+    """A device that drops TCP and ICMP still answers ARP: a complete entry names it (read-only, nothing is sent)."""
+    table = tmp_path / 'arp'
+    table.write_text(ARP)
+    found = who_answers('192.0.2.7', [], methods=('neighbour',), arp_table=str(table))
+    assert found and 'ARP table' in found and '3c:ef:8c:00:00:07' in found
+    assert who_answers('192.0.2.8', [], methods=('neighbour',), arp_table=str(table)) is None  # incomplete: nobody answered
+    assert _netplan.neighbour_mac('192.0.2.9', str(tmp_path / 'missing')) is None
+
+
+def test_icmp_reply_means_taken(monkeypatch):
+    monkeypatch.setattr(_netplan, 'icmp_echo', lambda address, timeout=1.0: address == '192.0.2.7')
+    assert 'answers ICMP echo' in who_answers('192.0.2.7', [], methods=('icmp',))
+    assert who_answers('192.0.2.9', [], methods=('icmp',)) is None
+
+
+def test_loopback_skips_icmp_and_neighbour(monkeypatch, tmp_path):
+    """On loopback the kernel answers ICMP for all of 127.0.0.0/8 and keeps no ARP entries: both say nothing."""
+    monkeypatch.setattr(_netplan, 'icmp_echo', lambda address, timeout=1.0: True)
+    table = tmp_path / 'arp'
+    table.write_text(ARP.replace('192.0.2.7', '127.0.10.7'))
+    assert who_answers('127.0.10.7', [], methods=('icmp', 'neighbour'), arp_table=str(table)) is None
+
+
+def test_icmp_echo_on_loopback_is_true_or_not_permitted():
+    assert _netplan.icmp_echo('127.0.0.1', 1.0) in (True, None)

@@ -112,8 +112,9 @@ class FakeNetwork:
         self.clients.append(client)
         return client
 
-    def who_answers(self, address, ports, timeout=1.0, refused_means_taken=False):
+    def who_answers(self, address, ports, timeout=1.0, refused_means_taken=False, methods=('tcp',)):
         self.checked.append((address, list(ports)))
+        self.methods = list(methods)
         if address in self.squatters:
             return '%s:%d answers (%s)' % (address, ports[0], self.squatters[address])
         return None
@@ -262,7 +263,7 @@ def params(**options):
     result = dict(hostname='127.0.10.10', port=8000, username='admin', password=PASSWORD, use_tls=False, validate_certs=True,
                   timeout=5, auth_mode='auto', address=None, prefix_length=None, dhcp=None, dhcp_expected_address=None, gateway=None,
                   dns_servers=None, ntp_servers=None, camera_hostname=None, timezone=None, clock_max_offset=60, reboot_timeout=5,
-                  conflict_check_ports=None)
+                  conflict_check_ports=None, conflict_check_methods=None)
     result.update(options)
     return result
 
@@ -304,6 +305,7 @@ def job_for(net, monkeypatch, check_mode=False, **options):
     ({'reboot_timeout': 0}, 'reboot_timeout: 0 is out of range (1 to 3600 seconds)'),
     ({'clock_max_offset': 0}, 'clock_max_offset: 0 must be at least 1'),
     ({'conflict_check_ports': [80, 70000]}, 'conflict_check_ports[1]: 70000 is not a TCP port'),
+    ({'conflict_check_methods': ['tcp', 'smoke']}, "conflict_check_methods[1]: 'smoke' is not one of tcp, icmp, neighbour"),
 ])
 def test_plan_errors_name_field_and_value(options, message):
     with pytest.raises(PlanError) as exc:
@@ -391,6 +393,7 @@ def test_check_mode_predicts_and_only_reads(monkeypatch):
     assert result['address'] == '127.0.10.10'  # nothing moved
     assert result['diff']['after']['address'] == '127.0.20.10/24'
     assert net.checked == [('127.0.20.10', [8000, 80, 443, 554])]  # the occupancy check runs in check mode too
+    assert net.methods == ['tcp', 'icmp', 'neighbour']  # case 3: more than a few TCP ports, by default
     assert (cam.address, cam.hostname, cam.clock_offset) == ('127.0.10.10', 'cam-factory', 7200)
 
 
@@ -731,7 +734,7 @@ def test_who_answers_refused_means_taken_only_when_asked():
 
 def test_loopback_targets_do_not_count_resets(monkeypatch):
     seen = []
-    monkeypatch.setattr(network, 'who_answers', lambda address, ports, timeout, refused_means_taken: seen.append(refused_means_taken))
+    monkeypatch.setattr(network, 'who_answers', lambda address, ports, timeout, refused_means_taken, methods: seen.append(refused_means_taken))
     net = FakeNetwork(FakeCamera())
     job = CameraIpJob(Plan(params(address='127.0.20.10', prefix_length=24)), net.connect, check_mode=True)
     job.run()
