@@ -402,3 +402,40 @@ def test_quirks_are_personality_data(make_site, take_addresses):
     assert site.cameras["cam-p"].quirks == {"no_pre_auth": True}
     with pytest.raises(camsim.SiteError, match="quirks"):
         camsim.Site.from_dict({"cameras": [{"name": "x", "address": "127.0.0.9", "quirks": {"empty_get": 3}}]})
+
+
+def _first_bytes_slowly(address, port, request):
+    """Send ``request``; return (bytes received in the first 0.5 s, total bytes, seconds)."""
+    with socket.create_connection((address, port), timeout=10) as sock:
+        sock.sendall(request)
+        started = time.monotonic()
+        early = b""
+        sock.settimeout(0.1)
+        while time.monotonic() - started < 0.5:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                continue
+            if not chunk:
+                break
+            early += chunk
+        sock.settimeout(10)
+        data = early
+        while not (request.startswith(b"OPTIONS") and data.endswith(b"\r\n\r\n")):
+            chunk = sock.recv(65536)  # RTSP keeps the connection: stop at the end of the head
+            if not chunk:
+                break
+            data += chunk
+        return len(early), data, time.monotonic() - started
+
+
+def test_case15_slow_drip_of_snapshots_and_rtsp(new_camera):
+    """Case 15: snapshots (``Snapshot``) and RTSP (``RtspOptions``) drip too."""
+    camera = new_camera("generic", quirks={"slow_drip": {"Snapshot": 0.05, "RtspOptions": 0.05},
+                                           "slow_drip_limit": 1.0})
+    early, data, seconds = _first_bytes_slowly(
+        camera.address, camera.http_port, b"GET /snapshot.jpg HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert early < 20 and data.startswith(b"HTTP/1.1 401") and seconds >= 0.5
+    early, data, seconds = _first_bytes_slowly(
+        camera.address, camera.rtsp_port, b"OPTIONS rtsp://x/stream1 RTSP/1.0\r\nCSeq: 1\r\n\r\n")
+    assert early < 20 and data.startswith(b"RTSP/1.0 200") and b"Public:" in data

@@ -129,7 +129,7 @@ async def close_writer(writer):
         pass
 
 
-async def _drip(writer, data, interval, limit):
+async def drip_write(writer, data, interval, limit):
     """Send ``data`` one byte every ``interval`` seconds for at most ``limit`` seconds;
     return what is left to send at once."""
     deadline = asyncio.get_running_loop().time() + limit
@@ -167,7 +167,7 @@ async def serve_connection(reader, writer, handler, server_header="", tracker=No
             return
         data = encode_response(response, server_header)
         if response.drip > 0:
-            data = await _drip(writer, data, response.drip, response.drip_limit)
+            data = await drip_write(writer, data, response.drip, response.drip_limit)
         writer.write(data)
         await writer.drain()
     except (ConnectionError, OSError):

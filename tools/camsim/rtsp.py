@@ -9,7 +9,8 @@ import email.utils
 import logging
 from urllib.parse import urlsplit
 
-from .httpd import HttpError, MAX_HEADER_BYTES, close_writer, read_request
+from .config import SLOW_DRIP_LIMIT
+from .httpd import HttpError, MAX_HEADER_BYTES, drip_write, close_writer, read_request
 from .webapp import digest_user
 
 LOG = logging.getLogger("camsim.rtsp")
@@ -93,7 +94,11 @@ async def serve_connection(camera, reader, writer, tracker):
                 break
             cseq = request.header("cseq")
             status, headers, body = (400, [], b"") if cseq is None else answer(camera, request)
-            writer.write(encode(camera, status, cseq, headers, body))
+            data = encode(camera, status, cseq, headers, body)
+            drip = (camera.quirks.get("slow_drip") or {}).get("Rtsp" + request.method.capitalize())
+            if drip:
+                data = await drip_write(writer, data, drip, camera.quirks.get("slow_drip_limit") or SLOW_DRIP_LIMIT)
+            writer.write(data)
             await writer.drain()
     except (asyncio.TimeoutError, ConnectionError, asyncio.IncompleteReadError, OSError):
         pass

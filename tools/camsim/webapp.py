@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from . import snapshot
 from .auth import LEVELS, AuthError
+from .config import SLOW_DRIP_LIMIT
 from .dispatch import handle_soap
 from .httpd import Response
 
@@ -55,10 +56,16 @@ def snapshot_profile(camera, target):
 async def handle_snapshot(camera, request):
     user, stale = digest_user(camera, request)
     if user is None:
-        return challenge_response(camera, stale)
-    profile = snapshot_profile(camera, request.target)
-    body = snapshot.frame(camera, int(profile["width"]), int(profile["height"]))
-    return Response(200, body if request.method == "GET" else b"", "image/jpeg")
+        response = challenge_response(camera, stale)
+    else:
+        profile = snapshot_profile(camera, request.target)
+        body = snapshot.frame(camera, int(profile["width"]), int(profile["height"]))
+        response = Response(200, body if request.method == "GET" else b"", "image/jpeg")
+    drip = (camera.quirks.get("slow_drip") or {}).get("Snapshot")
+    if drip:
+        response.drip = drip
+        response.drip_limit = camera.quirks.get("slow_drip_limit") or SLOW_DRIP_LIMIT
+    return response
 
 
 def camera_handler(camera):
