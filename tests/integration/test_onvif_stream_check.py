@@ -37,6 +37,8 @@ def site(free_blocks):
              'password': HIK_PASSWORD},
             {'name': 'cam-covered', 'vendor': 'generic', 'address': prefix + '.12', 'faults': {'covered': True}},
             {'name': 'cam-frozen', 'vendor': 'generic', 'address': prefix + '.13', 'faults': {'frozen': True}},
+            {'name': 'cam-covered-osd', 'vendor': 'generic', 'address': prefix + '.14', 'quirks': {'picture': 'covered_osd'}},
+            {'name': 'cam-frozen-osd', 'vendor': 'generic', 'address': prefix + '.15', 'quirks': {'picture': 'frozen_osd'}},
         ],
     }
     with camsim.Site.from_dict(data) as running:
@@ -49,6 +51,10 @@ def inventory(site, **overrides):
         'cam_hik': {'ansible_host': site.cameras['cam-hik'].address, 'camera_user': 'admin', 'camera_password': HIK_PASSWORD},
         'cam_covered': {'ansible_host': site.cameras['cam-covered'].address, 'camera_user': 'admin', 'camera_password': 'admin'},
         'cam_frozen': {'ansible_host': site.cameras['cam-frozen'].address, 'camera_user': 'admin', 'camera_password': 'admin'},
+        'cam_covered_osd': {'ansible_host': site.cameras['cam-covered-osd'].address, 'camera_user': 'admin',
+                            'camera_password': 'admin'},
+        'cam_frozen_osd': {'ansible_host': site.cameras['cam-frozen-osd'].address, 'camera_user': 'admin',
+                           'camera_password': 'admin'},
     }
     for host, values in overrides.items():
         hosts[host].update(values)
@@ -101,7 +107,8 @@ def test_healthy_cameras_watch_and_leave_evidence(site, run_playbook, tmp_path):
         assert result['evidence'] == str(evidence / (host + '.jpg'))
         with Image.open(result['evidence']) as picture:
             picture.load()
-            assert picture.format == 'JPEG' and picture.size == (640, 360)
+            # the simulator sends a snapshot at its profile's resolution
+            assert picture.format == 'JPEG' and picture.size == (result['resolution']['width'], result['resolution']['height'])
         assert result['measurements']['difference'] > 0.5
     assert found['cam_axis']['profile']['token'] == 'profile_1_h264'
     assert found['cam_hik']['resolution'] == {'width': 2688, 'height': 1520}
@@ -129,6 +136,26 @@ def test_a_covered_or_frozen_camera_fails_naming_the_check(site, run_playbook, t
     assert [p.split(':')[0] for p in result['problems']] == [check]
     assert result['checks']['profiles']['ok'] and result['checks']['stream']['ok'] and result['checks']['snapshot_valid']['ok']
     assert (evidence / (host + '.jpg')).is_file()  # the evidence of the problem is kept
+
+
+@pytest.mark.parametrize('host, check, words', [
+    ('cam_covered_osd', 'not_uniform', 'the picture is uniform apart from on-screen text'),
+    ('cam_frozen_osd', 'not_frozen', 'the picture is frozen: apart from'),
+])
+def test_an_on_screen_clock_does_not_hide_a_covered_or_frozen_camera(site, run_playbook, tmp_path, host, check, words):
+    """Case 12: a covered lens with a bright OSD clock is uniform (not frozen); a scene whose clock alone ticks is frozen."""
+    dummy, found, evidence = run(run_playbook, site, tmp_path, [host], task_args={'frame_interval': 1.1})
+    result = found[host]
+    assert result['failed'] is True and result['watched'] is False
+    assert result['msg'].startswith('Camera %s (%s) does not watch the room: %s: %s'
+                                    % (host, site.cameras[host.replace('_', '-')].address, check, words)), result['msg']
+    assert [p.split(':')[0] for p in result['problems']] == [check]
+    if check == 'not_uniform':
+        assert 'a black frame or a covered lens' in result['msg']
+        assert result['checks']['not_frozen']['detail'] == 'not checked: the picture is uniform'
+    else:
+        assert result['checks']['not_uniform']['ok'] and 'on-screen clock' in result['msg']
+        assert result['measurements']['difference'] < 0.5
 
 
 def test_wrong_password_fails_clearly_without_printing_it(site, run_playbook, tmp_path):
