@@ -27,8 +27,8 @@ class HttpClient:
     ``request(method, path_or_url, body, headers)`` returns the final answer (any status) as a
     :class:`wire.Message` (``status``, ``reason``, ``headers``, ``body``, ``date``). Within one
     call: a 401 with a Digest (or Basic-only) challenge is answered once when credentials are
-    set (and once more if the nonce went stale); redirects are followed, at most 3, only to the
-    same scheme, host and port (anything else raises :class:`HttpAddressRefused`); the whole of
+    set (and once more if the nonce went stale); redirects are followed (307/308 for any method,
+    301/302/303 for GET and HEAD), at most 3, only to the same scheme, host and port (anything else raises :class:`HttpAddressRefused`); the whole of
     it -- connections, sends, every byte of every answer -- finishes within ``timeout`` seconds
     or raises. After the first challenge, later requests carry the Authorization at once
     (``preemptive``), as browsers and ``requests`` do. One connection per request
@@ -100,7 +100,7 @@ class HttpClient:
                         answered = True
                         continue
                     return response
-                if response.status in REDIRECTS and method in ('GET', 'HEAD'):
+                if response.status in (307, 308) or (response.status in REDIRECTS and method in ('GET', 'HEAD')):
                     location = response.headers.get('Location')
                     redirects += 1
                     if not location:

@@ -44,7 +44,15 @@ class HttpAddressRefused(HttpConnectionError):
 
 
 class HttpTimeoutError(HttpError):
-    """Connected, but the whole answer did not arrive before the deadline."""
+    """Connected, but the whole answer did not arrive before the deadline.
+
+    ``seconds`` is the deadline, ``started`` whether any byte of the answer had arrived.
+    """
+
+    def __init__(self, cause, target=None, operation=None, seconds=None, started=False):
+        super().__init__(cause, target, operation)
+        self.seconds = seconds
+        self.started = started
 
 
 class HttpProtocolError(HttpError):

@@ -144,6 +144,7 @@ class Connection:
         self.target = format_target(self.host, self.port)
         self.sock = None
         self.buffer = b''
+        self.received = 0
         self._connect(tls, server_hostname)
 
     def _connect(self, tls, server_hostname):
@@ -184,12 +185,18 @@ class Connection:
                 self.sock = None
 
     def _timed_out(self):
-        return HttpTimeoutError('no complete answer within %g s (the device accepted the connection but did not '
-                                'finish its reply)' % self.deadline.seconds)
+        if self.received:
+            cause = 'no complete answer within %g s (the device started its reply but did not finish it)'
+        else:
+            cause = 'no answer within %g s (the device accepted the connection but did not reply)'
+        return HttpTimeoutError(cause % self.deadline.seconds, seconds=self.deadline.seconds, started=bool(self.received))
 
     def sendall(self, data):
         try:
-            self.sock.settimeout(self.deadline.remaining(cause=self._timed_out().cause))
+            left = self.deadline.left()
+            if left <= 0:
+                raise socket.timeout()
+            self.sock.settimeout(left)
             self.sock.sendall(data)
         except socket.timeout:
             raise self._timed_out() from None
@@ -200,8 +207,13 @@ class Connection:
     def recv(self):
         """More bytes (b'' at the end of the stream), within the deadline."""
         try:
-            self.sock.settimeout(self.deadline.remaining(cause=self._timed_out().cause))
-            return self.sock.recv(65536)
+            left = self.deadline.left()
+            if left <= 0:
+                raise socket.timeout()
+            self.sock.settimeout(left)
+            data = self.sock.recv(65536)
+            self.received += len(data)
+            return data
         except socket.timeout:
             raise self._timed_out() from None
         except ssl.SSLError as exc:

@@ -26,19 +26,24 @@ Safety rule (absolute)
     192.168.0.51) are never used. Service paths come from the camera's own GetServices (or,
     when refused, GetCapabilities) XAddrs; when an XAddr names another host, port or scheme
     (NAT, misconfiguration, a capture recorded elsewhere), the client keeps the path and uses
-    the configured scheme (``use_tls``), host and port, and records a warning. The zeep
-    Transport and a requests adapter both refuse (``OnvifAddressRefused``) any request to
-    another host:port, redirects and auth retries included; WSDL/XSD files are read from the
-    installed onvif-zeep package only; proxy settings from the environment are ignored so the
-    TCP peer is always the camera itself.
+    the configured scheme (``use_tls``), host and port, and records a warning. The client and
+    the HTTP layer under it (``module_utils/_http``) refuse (``OnvifAddressRefused``) any
+    request to another host:port, redirects and auth retries included; no WSDL or XSD is read
+    at run time (``soap.py`` explains the schema table that replaces them); proxy settings
+    from the environment are ignored so the TCP peer is always the camera itself.
 
 Other rules
-    * Every request has a connect and a read timeout (``timeout``): no call can hang.
+    * ``timeout`` bounds each whole request -- connect, send, and the complete reply -- so a
+      camera that answers a byte at a time fails at the deadline instead of hanging.
+    * Replies are parsed strictly (never repaired): a truncated reply, or a Body holding
+      anything but the operation's response element, is an ``OnvifResponseError``.
     * TLS certificates are verified unless ``validate_certs`` is false.
     * The camera clock is read without authentication (GetSystemDateAndTime) before the first
       authenticated call; WS-Security UsernameToken PasswordDigest is signed with the camera's
       time (controller time plus the measured offset), so a camera whose clock is hours off
-      still accepts it. ``auth_mode=auto`` tries WS-Security, then once HTTP Digest on a
+      still accepts it. A camera that refuses even that read without credentials is asked
+      signed, dated by the HTTP ``Date`` header of its refusal; when that fails too, the
+      error names the camera clock as the likely cause. ``auth_mode=auto`` tries WS-Security, then once HTTP Digest on a
       NotAuthorized fault or HTTP 401, and keeps what worked (``client.auth_used``).
     * Errors are ``OnvifError`` subclasses whose message names the operation, the device and
       the cause: ``ONVIF GetNetworkInterfaces on 127.0.1.64:8000 failed: SOAP fault
@@ -126,8 +131,6 @@ def onvif_argument_spec():
 
 
 def check_onvif_libs(module):
-    """fail_json with missing_required_lib when zeep/requests/lxml or the onvif-zeep WSDLs are missing."""
+    """fail_json with missing_required_lib when lxml (the one library the ONVIF runtime imports) is missing."""
     if not HAS_ONVIF_LIBS:
-        module.fail_json(msg=missing_required_lib('onvif-zeep'), exception=ONVIF_IMPORT_ERROR)
-    if not find_wsdl_dir():
-        module.fail_json(msg=missing_required_lib('onvif-zeep', reason='for the ONVIF WSDL files'))
+        module.fail_json(msg=missing_required_lib('lxml'), exception=ONVIF_IMPORT_ERROR)

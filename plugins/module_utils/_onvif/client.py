@@ -2,48 +2,43 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The ONVIF client: one camera, one host:port, services built lazily from the local WSDL files.
+"""The ONVIF client: one camera, one host:port, SOAP built from the schema table (no WSDL at run time).
 
 Read the package docstring (``_onvif/__init__.py``) for the rules this enforces; the short
-version: only the configured host:port is ever contacted (Transport and requests adapter both
-check every request), WSDL addresses are never used, WS-Security is signed with the camera's
-clock, every request has a timeout, every failure is an :class:`OnvifError`.
+version: only the configured host:port is ever contacted (the guard and the HTTP layer check
+every request, redirects included), WSDL addresses are never used, WS-Security is signed with
+the camera's clock, ``timeout`` bounds each whole request, every failure is an :class:`OnvifError`.
 """
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
-import os
 import socket
 import traceback
 from urllib.parse import urlsplit
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _onvif_quirks as quirks
+from ansible_collections.dukcapil.cctv.plugins.module_utils._http import HttpClient, HttpError
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.errors import (
-    OnvifAuthError, OnvifConnectionError, OnvifError, OnvifFaultError,
-    OnvifResponseError, OnvifTimeoutError, describe_body, find_fault, format_fault, is_auth_fault,
-    local_name, parse_fault, parse_xml,
+    OnvifAuthError, OnvifError, OnvifFaultError, OnvifResponseError, describe_body, format_fault, from_http_error,
+    is_auth_fault, local_name, parse_fault,
 )
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.clock import (  # noqa: F401 pylint: disable=unused-import
     parse_system_date_and_time, tz_std_offset_seconds,
 )
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.transport import (  # noqa: F401 pylint: disable=unused-import
-    AddressGuard, CameraTimeUsernameToken, GuardedAdapter, GuardedTransport, find_wsdl_dir, format_device, host_port,
+    AddressGuard, CameraTimeUsernameToken, find_wsdl_dir, format_device, host_port,
 )
 
 try:
-    import requests
-    from requests.auth import HTTPDigestAuth
     from lxml import etree
-    import zeep
-    import zeep.exceptions
-    import zeep.wsdl
-    from zeep.helpers import serialize_object
+    from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import soap
     HAS_ONVIF_LIBS = True
     ONVIF_IMPORT_ERROR = None
 except ImportError:
+    etree = soap = None
     HAS_ONVIF_LIBS = False
     ONVIF_IMPORT_ERROR = traceback.format_exc()
 
@@ -62,8 +57,9 @@ NS_REPLAY = 'http://www.onvif.org/ver10/replay/wsdl'
 NS_RECEIVER = 'http://www.onvif.org/ver10/receiver/wsdl'
 NS_DISPLAY = 'http://www.onvif.org/ver10/display/wsdl'
 
-# Service key -> (namespace, WSDL file in onvif-zeep's wsdl/ folder, binding name).
-# A service without a WSDL there (Media2) is reachable with OnvifClient.call_raw() only.
+# Service key -> (namespace, WSDL file in onvif-zeep's wsdl/ folder, binding name). call() runs the
+# operations of the services in the schema table (soap_table.py: device and media); every other
+# service, and Media2 (not in onvif-zeep), is reachable with OnvifClient.call_raw().
 SERVICES = {
     'device': (NS_DEVICE, 'devicemgmt.wsdl', 'DeviceBinding'),
     'media': (NS_MEDIA, 'media.wsdl', 'MediaBinding'),
@@ -91,12 +87,8 @@ CAPABILITY_NAMESPACES = {
 
 DEVICE_SERVICE_PATH = '/onvif/device_service'
 
-# Parsed WSDL documents, by file path (parsing devicemgmt.wsdl costs ~0.1 s).
-_DOCUMENTS = {}
-
-
 def to_plain(value):
-    """zeep results (after serialize_object) -> dicts, lists, str, int, float, bool, None."""
+    """Reply data -> dicts, lists, str, int, float, bool, None (lxml elements become their text)."""
     if isinstance(value, dict):
         return dict((str(k), to_plain(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -116,22 +108,23 @@ def to_plain(value):
     return str(value)
 
 
-class _RawReplyError(Exception):
-    """Internal: a raw call's reply was a fault or not SOAP; _translate reads last_response."""
+AUTH_NAMES = {'wsse': 'WS-Security UsernameToken', 'digest': 'HTTP Digest'}
+CLOCK_HINT_SECONDS = 300  # WS-Security tokens older or newer than this are commonly refused
 
 
 class OnvifClient:
-    """One camera. Build with the connection options; services are built when first needed.
+    """One camera. Build with the connection options; nothing is contacted before the first call.
 
-    ``call(service, operation, **params)`` runs a WSDL operation and returns a plain dict or list.
-    ``call_raw(service, operation, params)`` builds the SOAP request itself (for Media2 and for
-    operations missing from onvif-zeep's WSDLs) and returns the reply's lxml element.
+    ``call(service, operation, **params)`` runs an operation of the ONVIF schema (Device and
+    Media services) and returns a plain dict or list (see ``soap.py`` for the shape).
+    ``call_raw(service, operation, params)`` builds the SOAP request itself (for Media2 and
+    other services) and returns the reply's lxml element.
     """
 
     def __init__(self, hostname, password, port=80, username='admin', use_tls=False, validate_certs=True,
                  timeout=10, auth_mode='auto', wsdl_dir=None):
         if not HAS_ONVIF_LIBS:
-            raise OnvifError('the Python libraries zeep, requests and lxml are needed')
+            raise OnvifError('the Python library lxml is needed')
         self.hostname = str(hostname).strip().strip('[]')
         self.port = int(port)
         self.username = username
@@ -142,37 +135,21 @@ class OnvifClient:
         if auth_mode not in ('auto', 'wsse', 'digest'):
             raise OnvifError('auth_mode must be auto, wsse or digest, not %r' % auth_mode, device=self.device)
         self.auth_mode = auth_mode
-        self.wsdl_dir = wsdl_dir or find_wsdl_dir()
-        if not self.wsdl_dir:
-            raise OnvifError('the ONVIF WSDL files of onvif-zeep were not found (pip install onvif-zeep)', device=self.device)
+        self.wsdl_dir = wsdl_dir  # kept for callers; the runtime reads no WSDL
         self.warnings = []
         self.auth_used = None
         self._offset = None
+        self._offset_source = None  # 'clock' (GetSystemDateAndTime), 'http-date' (a 401's Date header) or None
         self._clock = None
         self._services = None
         self._discovery_source = None
         self._rewritten = set()
         self._resolved = None
-        self._zeep_clients = {}
-        self._proxies = {}
-
         self.guard = AddressGuard(self.hostname, self.port)
-        self.session = requests.Session()
-        self.session.trust_env = False  # no proxy from the environment: connect to the camera itself
-        self.session.verify = bool(validate_certs)
-        self.session.max_redirects = 3
-        adapter = GuardedAdapter(self.guard, max_retries=0)
-        self.session.mount('http://', adapter)
-        self.session.mount('https://', adapter)
-        if not validate_certs:
-            try:
-                from urllib3.exceptions import InsecureRequestWarning
-                requests.packages.urllib3.disable_warnings(InsecureRequestWarning)
-            except (ImportError, AttributeError):
-                pass
-        self.transport = GuardedTransport(self.guard, self.session, timeout)
+        self.http = HttpClient(self.hostname, self.port, use_tls=use_tls, validate_certs=validate_certs,
+                               timeout=timeout, username=username or '', password=password,
+                               user_agent='dukcapil.cctv ONVIF')
         self._token = CameraTimeUsernameToken(username, password, self.camera_utcnow)
-        self._digest = HTTPDigestAuth(username, password)
 
     @classmethod
     def from_params(cls, params, **kwargs):
@@ -189,7 +166,7 @@ class OnvifClient:
         self.close()
 
     def close(self):
-        self.session.close()
+        """Nothing stays open between requests (one connection per request); kept for the context manager."""
 
     def warn(self, text):
         if text not in self.warnings:
@@ -211,27 +188,32 @@ class OnvifClient:
 
         Keys: see parse_system_date_and_time(), plus offset_seconds (int, camera minus controller,
         or None when the camera gave no usable time).
+
+        A camera that refuses the anonymous read is asked again signed; the token is then
+        dated with the clock its refusal's HTTP ``Date`` header shows (second resolution is
+        plenty for WS-Security), so a camera hours off still accepts it. When that fails too,
+        the error names the clock as the likely cause.
         """
         if self._clock is not None:
             return self._clock
-
-        def invoke():
-            return self._zeep_call('device', 'GetSystemDateAndTime', {})
-
         started = datetime.datetime.now(datetime.timezone.utc)
         try:
-            raw = self._perform('GetSystemDateAndTime', invoke, anonymous=True)
-        except OnvifAuthError:
+            raw = self._perform('GetSystemDateAndTime', lambda: self._invoke('device', 'GetSystemDateAndTime', {}),
+                                anonymous=True)
+        except OnvifAuthError as exc:
             # Some firmwares refuse it without credentials (dvc-dcn-bm2220lpr answers HTTP 401,
-            # ezviz an HTML 401 page): ask again signed with the controller's clock.
-            if self._offset is None:
-                self._offset = datetime.timedelta(0)
+            # ezviz an HTML 401 page): ask again signed, with the clock the refusal shows.
+            self._offset, self._offset_source = self._offset_from_date(exc.device_date, started)
             started = datetime.datetime.now(datetime.timezone.utc)
-            raw = self._perform('GetSystemDateAndTime', invoke)
+            try:
+                raw = self._perform('GetSystemDateAndTime', lambda: self._invoke('device', 'GetSystemDateAndTime', {}))
+            except OnvifAuthError as refused:
+                raise self._clock_hint(refused) from None
         finished = datetime.datetime.now(datetime.timezone.utc)
         clock = parse_system_date_and_time(raw)
         if clock['utc_time'] is not None:
             self._offset = clock['utc_time'] - (started + (finished - started) / 2)
+            self._offset_source = 'clock'
             clock['offset_seconds'] = int(round(self._offset.total_seconds()))
             if clock['utc_source'] == 'LocalDateTime' and tz_std_offset_seconds(clock['timezone']) is None:
                 self.warn('%s: the camera gave only its local time and a time zone (%r) this client does not understand; '
@@ -243,6 +225,32 @@ class OnvifClient:
                 self._offset = datetime.timedelta(0)
         self._clock = clock
         return clock
+
+    @staticmethod
+    def _offset_from_date(device_date, sent):
+        """(offset, source) from a reply's HTTP Date (whole seconds: the middle of that second is used)."""
+        if device_date is None:
+            return datetime.timedelta(0), None
+        now = datetime.datetime.now(datetime.timezone.utc)
+        middle = sent + (now - sent) / 2
+        return device_date + datetime.timedelta(seconds=0.5) - middle, 'http-date'
+
+    def _clock_hint(self, refused):
+        """The auth error of a signed request, naming the camera clock when it is the likely cause."""
+        offset = self._offset.total_seconds() if self._offset is not None else 0.0
+        if self._offset_source == 'http-date' and abs(offset) > CLOCK_HINT_SECONDS:
+            hint = ('; the camera refuses to tell its clock without credentials, and its HTTP Date header says it is '
+                    '%s %s the controller: a wrong camera clock is the likely cause (WS-Security tokens are time-limited; '
+                    'the request was dated by that header), so set the camera clock or use auth_mode=digest'
+                    % (_duration(abs(offset)), 'ahead of' if offset > 0 else 'behind'))
+        elif self._offset_source is None:
+            hint = ('; the camera refuses to tell its clock without credentials and sends no HTTP Date header, so the '
+                    'request was dated with the controller clock: if the camera clock is off by minutes or more, that '
+                    'is the likely cause (set the camera clock or use auth_mode=digest)')
+        else:
+            return refused
+        refused.cause += hint
+        return refused
 
     def refresh_clock(self):
         """Forget the clock read before and read it again; return the new clock dict.
@@ -381,84 +389,92 @@ class OnvifClient:
             self.warn('%s lists no %s service; trying it at the device service address' % (self.device, key))
         return device
 
-    def _proxy(self, key):
-        if key not in self._proxies:
-            namespace, wsdl, binding = SERVICES[key]
-            if wsdl is None:
-                raise OnvifError('service %s has no WSDL here; use call_raw()' % key, device=self.device)
-            if wsdl not in self._zeep_clients:
-                settings = zeep.Settings(strict=False, xml_huge_tree=True)
-                path = os.path.join(self.wsdl_dir, wsdl)
-                if path not in _DOCUMENTS:  # parsed once per process: only local files, no address in it is used
-                    _DOCUMENTS[path] = zeep.wsdl.Document(path, self.transport, settings=settings)
-                self._zeep_clients[wsdl] = zeep.Client(_DOCUMENTS[path], transport=self.transport,
-                                                       settings=settings, wsse=self._token)
-            url = self.service_url(key)
-            self._proxies[key] = self._zeep_clients[wsdl].create_service('{%s}%s' % (namespace, binding), url)
-        return self._proxies[key]
-
     # ---------------------------------------------------------------------------- calls --
     def call(self, service, operation, **params):
-        """Run a WSDL operation with authentication; return its reply as plain data."""
-        method = self._method(service, operation)  # may discover services first
-        return self._perform(operation, lambda: to_plain(serialize_object(method(**params), dict)))
+        """Run an operation with authentication; return its reply as plain data."""
+        self._check_operation(service, operation)
+        return self._perform(operation, lambda: self._invoke(service, operation, params))
 
     def call_anonymous(self, service, operation, **params):
-        """Run a WSDL operation without any credentials (no WS-Security header, no HTTP Digest).
+        """Run an operation without any credentials (no WS-Security header, no HTTP Digest).
 
         For a device without users (ONVIF core: it accepts requests without authentication,
         and CreateUsers activates it) and for probing whether something answers ONVIF at all.
         Never falls back to a signed request, so it never counts as a failed login.
         """
-        method = self._method(service, operation)
-        return self._perform(operation, lambda: to_plain(serialize_object(method(**params), dict)), anonymous=True)
+        self._check_operation(service, operation)
+        return self._perform(operation, lambda: self._invoke(service, operation, params), anonymous=True)
 
-    def _method(self, service, operation):
-        proxy = self._proxy(service)
-        try:
-            return getattr(proxy, operation)
-        except AttributeError:
-            raise OnvifError('operation %s is not in the %s WSDL of onvif-zeep; use call_raw()' % (operation, service),
-                             device=self.device, operation=operation) from None
+    def _check_operation(self, service, operation):
+        if service not in SERVICES:
+            raise OnvifError('unknown ONVIF service %r' % service, device=self.device, operation=operation)
+        if not soap.has_operation(service, operation):
+            raise OnvifError('operation %s is not in the %s service of the ONVIF schema; use call_raw()' % (operation, service),
+                             device=self.device, operation=operation)
 
-    def _zeep_call(self, service, operation, params):
-        return to_plain(serialize_object(self._method(service, operation)(**params), dict))
+    def _invoke(self, service, operation, params):
+        """One request of a schema operation in the current auth mode -> plain data."""
+        body = soap.request_body(service, operation, params)
+        root = self._post(self.service_url(service), SERVICES[service][0], operation, body)
+        return soap.read_reply(service, operation, root)
 
     def call_raw(self, service, operation, params=None):
         """Run an operation with a hand-built SOAP 1.2 request; return the reply element (lxml).
 
         ``params`` is a list of (name, value) pairs in the service namespace; a value is a
-        string or again such a list. Use for Media2 and operations missing from the WSDLs.
+        string or again such a list. Use for Media2 and operations missing from the schema table.
         """
         namespace = SERVICES[service][0] if service in SERVICES else service
         url = self.service_url(service) if service in SERVICES else self.service_url('device')
 
-        def build(parent, items):
-            for name, value in items or []:
-                child = etree.SubElement(parent, '{%s}%s' % (namespace, name))
-                if isinstance(value, (list, tuple)):
-                    build(child, value)
-                elif value is not None:
-                    child.text = str(value)
-
         def invoke():
-            envelope = etree.Element('{%s}Envelope' % SOAP12_ENV, nsmap={'s': SOAP12_ENV, 'o': namespace})
-            etree.SubElement(envelope, '{%s}Header' % SOAP12_ENV)
-            body = etree.SubElement(envelope, '{%s}Body' % SOAP12_ENV)
-            build(etree.SubElement(body, '{%s}%s' % (namespace, operation)), params)
-            headers = {'Content-Type': 'application/soap+xml; charset=utf-8; action="%s/%s"' % (namespace, operation)}
-            envelope, headers = self._token.apply(envelope, headers)
-            response = self.transport.post_xml(url, envelope, headers)
-            root = parse_xml(response.content)
-            if response.status_code != 200 or root is None or find_fault(root) is not None:
-                raise _RawReplyError()
-            body = [c for c in root if isinstance(c.tag, str) and local_name(c.tag) == 'Body']
-            reply = [c for c in body[0] if isinstance(c.tag, str)] if body else []
+            root = self._post(url, namespace, operation, soap.raw_body(namespace, operation, params))
+            reply = soap.body_children(root)
             if not reply:
-                raise OnvifResponseError('the reply has no %sResponse element' % operation)
+                raise OnvifResponseError('the reply has an empty SOAP Body instead of %sResponse' % operation)
+            if local_name(reply[0].tag) != operation + 'Response':
+                raise OnvifResponseError('the reply holds %s instead of %sResponse' % (local_name(reply[0].tag), operation))
             return reply[0]
 
         return self._perform(operation, invoke)
+
+    def _post(self, url, namespace, operation, body):
+        """POST one SOAP request in the current auth mode; the parsed reply envelope, or an OnvifError."""
+        self.guard.check(url)
+        security = self._token.header() if self._mode == 'wsse' else None
+        headers = {'Content-Type': 'application/soap+xml; charset=utf-8; action="%s/%s"' % (namespace, operation)}
+        try:
+            response = self.http.request('POST', url, soap.envelope(body, security), headers,
+                                         auth=self._mode == 'digest', operation=operation)
+        except HttpError as exc:
+            raise from_http_error(exc, self.device, operation) from None
+        return self._check_reply(response, operation)
+
+    def _check_reply(self, response, operation):
+        """A SOAP reply that is not a fault -> its parsed envelope; anything else -> the matching OnvifError."""
+        args = {'device': self.device, 'operation': operation}
+        status, content = response.status, response.body or b''
+        content_type = response.headers.get('Content-Type')
+        root = soap.parse_strict(content)
+        is_soap = root is not None and local_name(root.tag) == 'Envelope'
+        fault = parse_fault(root) if is_soap else None
+        if is_auth_fault(fault, status):
+            detail = format_fault_or_body(fault, status, content, content_type)
+            raise OnvifAuthError('credentials refused: %s' % detail, fault=fault, http_status=status, detail=detail,
+                                 device_date=response.date, **args)
+        if fault:
+            raise OnvifFaultError(fault, http_status=status, **args)
+        if not is_soap:
+            if root is None and content.strip()[:1] == b'<' and b'<html' not in content[:512].lower():
+                raise OnvifResponseError('the reply is not well-formed XML (truncated or broken%s)'
+                                         % (', HTTP %s' % status if status != 200 else ''), http_status=status, **args)
+            if status != 200:
+                raise OnvifResponseError('HTTP %s with %s' % (status, describe_body(content, content_type)),
+                                         http_status=status, **args)
+            raise OnvifResponseError('the reply is %s' % describe_body(content, content_type), http_status=status, **args)
+        if status != 200:
+            raise OnvifResponseError('HTTP %s with a SOAP reply that is not a fault' % status, http_status=status, **args)
+        return root
 
     def _perform(self, operation, invoke, anonymous=False):
         if anonymous:
@@ -480,77 +496,38 @@ class OnvifClient:
             if operation not in quirks.PRE_AUTH_OPERATIONS:  # a pre-auth answer proves nothing about the credentials
                 self.auth_used = mode
             return result
-        names = {'wsse': 'WS-Security UsernameToken', 'digest': 'HTTP Digest'}
         if self.auth_used:
             cause = ('the camera refused user %r for this operation (with %s; it accepted the same credentials before, '
-                     'so the user may lack the access level): %s' % (self.username, names[self.auth_used], refused.detail))
+                     'so the user may lack the access level): %s' % (self.username, AUTH_NAMES[self.auth_used], refused.detail))
         else:
             cause = 'the camera refused the credentials of user %r (tried %s): %s' % (
-                self.username, ' and '.join(names[m] for m in modes), refused.detail)
-        raise OnvifAuthError(cause, self.device, operation, fault=refused.fault, http_status=refused.http_status)
+                self.username, ' and '.join(AUTH_NAMES[m] for m in modes), refused.detail)
+        raise OnvifAuthError(cause, self.device, operation, fault=refused.fault, http_status=refused.http_status,
+                             device_date=refused.device_date)
 
     def _attempt(self, operation, invoke, mode):
-        self._token.active = mode == 'wsse'
-        self.session.auth = self._digest if mode == 'digest' else None
-        self.transport.last_response = None
+        self._mode = mode
         try:
             return invoke()
         except OnvifError as exc:
             raise exc.add_context(self.device, operation)
-        except Exception as exc:  # pylint: disable=broad-except
-            raise self._translate(exc, operation) from exc
 
-    def _translate(self, exc, operation):
-        """Any exception of a call -> the matching OnvifError, named after device and operation."""
-        args = {'device': self.device, 'operation': operation}
-        if isinstance(exc, requests.exceptions.ConnectTimeout):
-            return OnvifConnectionError('no connection within %s s (host unreachable or port filtered)' % self.timeout, **args)
-        if isinstance(exc, requests.exceptions.Timeout):
-            return OnvifTimeoutError('no answer within %s s (the camera accepted the connection but did not reply)'
-                                     % self.timeout, **args)
-        if isinstance(exc, requests.exceptions.SSLError):
-            return OnvifConnectionError('TLS failed (%s); set validate_certs=false only for a camera with a self-signed '
-                                        'certificate on a trusted network' % _short(exc), **args)
-        if isinstance(exc, requests.exceptions.ConnectionError):
-            text = str(exc)
-            if 'refused' in text.lower():
-                cause = 'connection refused (nothing listens on port %d)' % self.port
-            elif 'Name or service not known' in text or 'nodename nor servname' in text or 'getaddrinfo' in text:
-                cause = 'host name %s not found' % self.hostname
-            else:
-                cause = 'connection failed (%s)' % _short(exc)
-            return OnvifConnectionError(cause, **args)
-        if isinstance(exc, requests.exceptions.RequestException):
-            return OnvifConnectionError('HTTP request failed (%s)' % _short(exc), **args)
-
-        response = self.transport.last_response
-        if response is None:  # nothing was sent: the request itself could not be built
-            return OnvifError('could not build the request (%s: %s)' % (type(exc).__name__, _short(exc)), **args)
-        status = response.status_code
-        content = response.content or b''
-        content_type = response.headers.get('Content-Type')
-        root = parse_xml(content)
-        is_soap = root is not None and local_name(root.tag) == 'Envelope'
-        fault = parse_fault(root) if is_soap else None
-        if fault is None and is_soap and isinstance(exc, zeep.exceptions.Fault) and find_fault(root) is not None:
-            fault = {'code': str(exc.code or ''), 'subcodes': [str(getattr(s, 'text', s)) for s in exc.subcodes or []],
-                     'reason': str(exc.message or ''), 'detail': ''}
-        if is_auth_fault(fault, status):
-            detail = format_fault(fault) if fault else 'HTTP %s with %s' % (status, describe_body(content, content_type))
-            if fault and status != 200:
-                detail = 'HTTP %s, %s' % (status, detail)
-            return OnvifAuthError('credentials refused: %s' % detail, fault=fault, http_status=status, detail=detail, **args)
-        if fault:
-            return OnvifFaultError(fault, http_status=status, **args)
-        if not is_soap:
-            if status != 200:
-                return OnvifResponseError('HTTP %s with %s' % (status, describe_body(content, content_type)), http_status=status, **args)
-            return OnvifResponseError('the reply is %s' % describe_body(content, content_type), http_status=status, **args)
-        if status != 200:
-            return OnvifResponseError('HTTP %s with a SOAP reply that is not a fault' % status, http_status=status, **args)
-        return OnvifResponseError('unexpected reply (%s: %s)' % (type(exc).__name__, _short(exc)), http_status=status, **args)
+    _mode = None
 
 
-def _short(exc, limit=200):
-    text = ' '.join(str(exc).split())
-    return text if len(text) <= limit else text[:limit] + '...'
+def format_fault_or_body(fault, status, content, content_type):
+    """The detail of a refusal: the fault (with a non-200 status), or the status and a body description."""
+    if not fault:
+        return 'HTTP %s with %s' % (status, describe_body(content, content_type))
+    detail = format_fault(fault)
+    return 'HTTP %s, %s' % (status, detail) if status != 200 else detail
+
+
+def _duration(seconds):
+    seconds = int(round(seconds))
+    if seconds >= 3600:
+        hours, rest = divmod(seconds, 3600)
+        return '%d h %02d min' % (hours, rest // 60) if rest >= 60 else '%d h' % hours
+    if seconds >= 60:
+        return '%d min' % (seconds // 60)
+    return '%d s' % seconds

@@ -104,11 +104,35 @@ class OnvifFaultError(OnvifError):
 class OnvifAuthError(OnvifError):
     """The camera refused the credentials (ter:NotAuthorized fault or HTTP 401)."""
 
-    def __init__(self, cause, device=None, operation=None, fault=None, http_status=None, detail=None):
+    def __init__(self, cause, device=None, operation=None, fault=None, http_status=None, detail=None, device_date=None):
         super().__init__(cause, device, operation)
         self.fault = fault
         self.http_status = http_status
         self.detail = detail or cause
+        self.device_date = device_date  # the refusal's HTTP Date header (aware UTC datetime) or None
+
+
+def from_http_error(exc, device=None, operation=None):
+    """An HTTP layer error (``_http.HttpError``) -> the OnvifError of the same meaning, class for class.
+
+    Refused address -> OnvifAddressRefused; no connection (refused, unreachable, DNS, TLS, no
+    connection before the deadline) -> OnvifConnectionError; connected but the whole answer did
+    not arrive in time -> OnvifTimeoutError; a malformed answer or an unanswerable challenge ->
+    OnvifResponseError. The cause is kept as the HTTP layer wrote it (it never holds a secret).
+    """
+    from ansible_collections.dukcapil.cctv.plugins.module_utils import _http
+    if isinstance(exc, _http.HttpTimeoutError) and exc.seconds is not None:
+        if exc.started:
+            cause = 'no complete answer within %g s (the camera started its reply but did not finish it)' % exc.seconds
+        else:
+            cause = 'no answer within %g s (the camera accepted the connection but did not reply)' % exc.seconds
+        return OnvifTimeoutError(cause, device=device, operation=operation)
+    for http_class, onvif_class in ((_http.HttpAddressRefused, OnvifAddressRefused),
+                                    (_http.HttpConnectionError, OnvifConnectionError),
+                                    (_http.HttpTimeoutError, OnvifTimeoutError)):
+        if isinstance(exc, http_class):
+            return onvif_class(exc.cause, device=device, operation=operation)
+    return OnvifResponseError(exc.cause, device=device, operation=operation)
 
 
 def local_name(qname):

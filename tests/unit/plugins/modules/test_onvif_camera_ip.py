@@ -297,7 +297,7 @@ def test_missing_library(run_module, monkeypatch):
     monkeypatch.setattr(_onvif, 'HAS_ONVIF_LIBS', False)
     monkeypatch.setattr(_onvif, 'ONVIF_IMPORT_ERROR', 'ImportError: No module named zeep')
     result, failed = run_module(onvif_camera_ip.main, {'hostname': '127.0.0.1', 'password': 'x'})
-    assert failed and 'onvif-zeep' in result['msg']
+    assert failed and '(lxml)' in result['msg']
 
 
 # ------------------------------------------------------------------- documentation --

@@ -453,7 +453,7 @@ def test_missing_library(run_module, monkeypatch):
     monkeypatch.setattr(_onvif, 'ONVIF_IMPORT_ERROR', 'ImportError: No module named zeep')
     result, failed = run_module(onvif_camera_user.main, {'hostname': '127.0.0.1', 'password': 'x', 'name': 'admin',
                                                          'user_password': VAULT})
-    assert failed and 'onvif-zeep' in result['msg']
+    assert failed and '(lxml)' in result['msg']
 
 
 # -------------------------------------------------------------------------- documentation --
