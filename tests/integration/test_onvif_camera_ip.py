@@ -220,3 +220,86 @@ def test_examples_pass_syntax_check(run_playbook):
     spec.loader.exec_module(module)
     run = run_playbook(module.EXAMPLES, extra_args=['--syntax-check'])
     assert run.rc == 0, run
+
+
+# ------------------------------------------------- issue 10: devices that do not do what they say --
+@pytest.fixture(scope='module')
+def quirky(free_blocks):
+    """Cameras with the simulator's third-party quirks (tools/camsim/README.md, "Fault injection")."""
+    home, away = free_blocks(2)
+    hik = {'vendor': 'hikvision', 'activated': True, 'password': HIK_PASSWORD}
+    data = {
+        'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
+        'cameras': [
+            dict(hik, name='cam-ignores', address=home + '.30', quirks={'set_ignored': ['SetHostname']}),
+            dict(hik, name='cam-empty', address=home + '.31', quirks={'empty_get': ['GetDNS']}),
+            dict(hik, name='cam-nic-ignored', address=home + '.32', quirks={'network_interfaces_reply': 'empty_ignored'}),
+            dict(hik, name='cam-nic-live', address=home + '.33', quirks={'network_interfaces_reply': 'empty_live'}),
+            dict(hik, name='cam-stuck-clock', address=home + '.34', clock_offset=7200, quirks={'clock_step_ignored': True}),
+        ],
+    }
+    with camsim.Site.from_dict(data) as running:
+        running.home, running.away = home, away
+        yield running
+
+
+def test_set_accepted_but_not_applied_fails_every_run(quirky, run_playbook, out):
+    """Case 5: SetHostname answered with an empty success and nothing changed: failed, changed=false, both values named."""
+    cam = quirky.cameras['cam-ignores']
+    for attempt in range(2):
+        folder = out / str(attempt)
+        folder.mkdir()
+        run = run_playbook(play(folder, [ip_task('camera_ip', ignore_errors=True, camera_hostname='kamera-31')]),
+                           inventory=inventory(quirky, 'cam-ignores'))
+        assert run.rc == 0, run
+        result = results(folder)['camera_ip']
+        assert result['failed'] is True and result['changed'] is False, result
+        assert "SetHostname sent hostname='kamera-31', the camera now reports hostname='localhost'" in result['msg']
+    assert cam.hostname == 'localhost'
+
+
+def test_empty_get_reply_is_not_managed(quirky, run_playbook, out):
+    """Case 6 and 23: <tds:GetDNSResponse/> is unknown, so DNS is not managed against it; no write, the reason named."""
+    cam = quirky.cameras['cam-empty']
+    dns_before = cam.dns
+    run = run_playbook(play(out, [ip_task('camera_ip', ignore_errors=True, dns_servers=[quirky.away + '.53'])]),
+                       inventory=inventory(quirky, 'cam-empty'))
+    assert run.rc == 0, run
+    result = results(out)['camera_ip']
+    assert result['failed'] is True and result['changed'] is False
+    assert 'GetDNS answered an empty reply' in result['msg'] and 'does not implement' not in result['msg']
+    assert cam.dns == dns_before
+
+
+def test_empty_interfaces_reply_that_changed_nothing_is_not_a_reboot(quirky, run_playbook, out):
+    """Case 9: an empty SetNetworkInterfaces reply, change dropped: failed, no SystemReboot, the camera where it was."""
+    cam = quirky.cameras['cam-nic-ignored']
+    old, boots = cam.address, cam.boot_count
+    run = run_playbook(play(out, [ip_task('camera_ip', ignore_errors=True, address=quirky.away + '.32', prefix_length=24,
+                                          reboot_timeout=10)]), inventory=inventory(quirky, 'cam-nic-ignored'))
+    assert run.rc == 0, run
+    result = results(out)['camera_ip']
+    assert result['failed'] is True and 'did not take' in result['msg'] and 'not rebooted' in result['msg']
+    assert result['changed'] is False
+    assert (cam.address, cam.boot_count, cam.status) == (old, boots, 'running')
+
+
+def test_empty_interfaces_reply_applied_at_once_is_not_rebooted(quirky, run_playbook, out):
+    """Case 9: an empty reply and the address live at once: found at the new address, no reboot."""
+    cam = quirky.cameras['cam-nic-live']
+    new, boots = quirky.away + '.33', cam.boot_count
+    run = run_playbook(play(out, [ip_task('camera_ip', address=new, prefix_length=24, reboot_timeout=10)]),
+                       inventory=inventory(quirky, 'cam-nic-live'))
+    assert run.rc == 0, run
+    result = results(out)['camera_ip']
+    assert result['changed'] is True and result['address'] == new
+    assert (cam.address, cam.boot_count) == (new, boots)
+
+
+def test_clock_step_that_does_not_take_fails(quirky, run_playbook, out):
+    """Case 11: SetSystemDateAndTime accepted, clock still 2 h off: the task fails (not changed plus a warning)."""
+    run = run_playbook(play(out, [ip_task('camera_ip', ignore_errors=True)]), inventory=inventory(quirky, 'cam-stuck-clock'))
+    assert run.rc == 0, run
+    result = results(out)['camera_ip']
+    assert result['failed'] is True and 'the clock step did not take' in result['msg'] and 's off' in result['msg']
+    assert abs(quirky.cameras['cam-stuck-clock'].clock_offset - 7200) < 5
