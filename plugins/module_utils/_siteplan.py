@@ -65,36 +65,36 @@ def _reserve_protected(protected, addresses, errors):
             addresses.holders.setdefault(addr, 'the reserved address of protected host %s (%s)' % (name, field))
 
 
-def _check_room_net(room, where, errors):
+def _check_room_net(room, where, who, errors):
     subnet = room.get('subnet')
     try:
         net = ipaddress.IPv4Network(str(subnet), strict=True)
     except ValueError as exc:
-        errors.append('%s.subnet: %r is not an IPv4 subnet (%s; e.g. 10.33.22.0/24)' % (where, subnet, exc))
+        errors.append('%s.subnet: %r%s is not an IPv4 subnet (%s; e.g. 10.33.22.0/24)' % (where, subnet, who, exc))
         return None
     if not 1 <= net.prefixlen <= 30:
-        errors.append('%s.subnet: %r leaves no room for cameras and a gateway (prefix length 1 to 30)' % (where, subnet))
+        errors.append('%s.subnet: %r%s leaves no room for cameras and a gateway (prefix length 1 to 30)' % (where, subnet, who))
         return None
     return net
 
 
-def _check_room_gateway(room, where, net, addresses, errors):
+def _check_room_gateway(room, where, who, net, addresses, errors):
     gateway = room.get('gateway')
     if gateway in (None, ''):
         return None
     field = where + '.gateway'
-    gw = _address(gateway, field, '', errors)
+    gw = _address(gateway, field, who, errors)
     if gw is None:
         return None
     if net is not None:
         if gw not in net:
-            errors.append("%s: %s is outside the room's subnet %s (%s.subnet)" % (field, gw, net, where))
+            errors.append("%s: %s%s is outside the room's subnet %s (%s.subnet)" % (field, gw, who, net, where))
             return None
         for kind, special in (('network', net.network_address), ('broadcast', net.broadcast_address)):
             if gw == special:
-                errors.append("%s: %s is the %s address of the room's subnet %s" % (field, gw, kind, net))
+                errors.append("%s: %s%s is the %s address of the room's subnet %s" % (field, gw, who, kind, net))
                 return None
-    if not addresses.claim(gw, "the gateway of room %r (%s)" % (room.get('name'), field), field):
+    if not addresses.claim(gw, "the gateway of room %r (%s)" % (room.get('name'), field), field, who):
         return None
     return gw
 
@@ -111,8 +111,9 @@ def _check_rooms(rooms, addresses, errors):
         if name in nets:
             errors.append('%s.name: %r is also the name of rooms[%d]' % (where, name, nets[name][0]))
             continue
-        net = _check_room_net(room, where, errors)
-        nets[name] = (i, net, _check_room_gateway(room, where, net, addresses, errors))
+        who = ' (room %r)' % name
+        net = _check_room_net(room, where, who, errors)
+        nets[name] = (i, net, _check_room_gateway(room, where, who, net, addresses, errors))
     return nets
 
 

@@ -51,7 +51,8 @@ def test_address_outside_its_room_is_blamed_on_the_address_not_the_gateway():
 def test_room_gateway_on_a_protected_server_is_refused():
     # Case 22: a gateway equal to the database server's address.
     errors = errors_of(room_list=rooms(r0={'gateway': '127.0.10.5'}))
-    assert errors == ['rooms[0].gateway: 127.0.10.5 is the reserved address of protected host db-utama (protected[0].address)']
+    assert errors == ["rooms[0].gateway: 127.0.10.5 (room 'Ruang Server') is the reserved address of protected host db-utama"
+                      ' (protected[0].address)']
 
 
 def test_camera_on_a_protected_server_names_camera_address_and_server():
@@ -99,14 +100,17 @@ def test_camera_on_a_workstation_address():
 
 
 @pytest.mark.parametrize('change, message', [
-    ({'gateway': '127.0.12.1'}, "rooms[0].gateway: 127.0.12.1 is outside the room's subnet 127.0.10.0/24 (rooms[0].subnet)"),
-    ({'gateway': '127.0.10.0'}, "rooms[0].gateway: 127.0.10.0 is the network address of the room's subnet 127.0.10.0/24"),
-    ({'gateway': '127.0.10.255'}, "rooms[0].gateway: 127.0.10.255 is the broadcast address of the room's subnet 127.0.10.0/24"),
-    ({'gateway': 'gw'}, "rooms[0].gateway: 'gw' is not an IPv4 address"),
-    ({'subnet': '127.0.10.0/31'}, "rooms[0].subnet: '127.0.10.0/31' leaves no room for cameras and a gateway"
+    ({'gateway': '127.0.12.1'}, "rooms[0].gateway: 127.0.12.1 (room 'Ruang Server') is outside the room's subnet"
+                                " 127.0.10.0/24 (rooms[0].subnet)"),
+    ({'gateway': '127.0.10.0'}, "rooms[0].gateway: 127.0.10.0 (room 'Ruang Server') is the network address of the room's"
+                                ' subnet 127.0.10.0/24'),
+    ({'gateway': '127.0.10.255'}, "rooms[0].gateway: 127.0.10.255 (room 'Ruang Server') is the broadcast address of the"
+                                  " room's subnet 127.0.10.0/24"),
+    ({'gateway': 'gw'}, "rooms[0].gateway: 'gw' (room 'Ruang Server') is not an IPv4 address"),
+    ({'subnet': '127.0.10.0/31'}, "rooms[0].subnet: '127.0.10.0/31' (room 'Ruang Server') leaves no room for cameras and a gateway"
                                   ' (prefix length 1 to 30)'),
-    ({'subnet': '127.0.10.7/24'}, "rooms[0].subnet: '127.0.10.7/24' is not an IPv4 subnet (127.0.10.7/24 has host bits set;"
-                                  ' e.g. 10.33.22.0/24)'),
+    ({'subnet': '127.0.10.7/24'}, "rooms[0].subnet: '127.0.10.7/24' (room 'Ruang Server') is not an IPv4 subnet"
+                                  ' (127.0.10.7/24 has host bits set; e.g. 10.33.22.0/24)'),
     ({'name': None}, 'rooms[0].name: None: the room has no name'),
 ])
 def test_each_room_error_names_the_room_field_and_value(change, message):
@@ -116,7 +120,8 @@ def test_each_room_error_names_the_room_field_and_value(change, message):
 
 def test_room_subnet_errors_are_not_blamed_on_its_cameras():
     errors = errors_of(room_list=rooms(r0={'subnet': '127.0.10.0/31'}))
-    assert errors == ["rooms[0].subnet: '127.0.10.0/31' leaves no room for cameras and a gateway (prefix length 1 to 30)"]
+    assert errors == ["rooms[0].subnet: '127.0.10.0/31' (room 'Ruang Server') leaves no room for cameras and a gateway"
+                      ' (prefix length 1 to 30)']
 
 
 def test_room_given_twice():

@@ -59,9 +59,11 @@ def test_each_error_names_field_and_value(run_module, override, message):
 
 
 def test_duplicate_addresses_across_site(run_module):
-    result, failed = run_module(cctv_site_plan_info.main, {'rooms': ROOMS, 'cameras': cams((1, {'room': 'Ruang Server', 'address': '127.0.10.11'}))})
+    cameras = cams((1, {'room': 'Ruang Server', 'address': '127.0.10.11'}))
+    result, failed = run_module(cctv_site_plan_info.main, {'rooms': ROOMS, 'cameras': cameras})
     assert failed
-    assert result['errors'] == ['cameras[1].address: 127.0.10.11 (camera cam-2) is the planned address of camera cam-1 (cameras[0].address)']
+    assert result['errors'] == ['cameras[1].address: 127.0.10.11 (camera cam-2) is the planned address of camera cam-1'
+                                ' (cameras[0].address)']
 
 
 def test_gateway_on_a_protected_server(run_module):
@@ -69,7 +71,8 @@ def test_gateway_on_a_protected_server(run_module):
     rooms = [dict(ROOMS[0], gateway='127.0.10.6'), ROOMS[1]]
     result, failed = run_module(cctv_site_plan_info.main, {'rooms': rooms, 'cameras': cams(), 'protected': PROTECTED})
     assert failed
-    assert result['errors'] == ['rooms[0].gateway: 127.0.10.6 is the reserved address of protected host db-cadangan (protected[1].address)']
+    assert result['errors'] == ["rooms[0].gateway: 127.0.10.6 (room 'Ruang Server') is the reserved address of protected host"
+                                ' db-cadangan (protected[1].address)']
 
 
 def test_bad_rooms_and_workstations_without_failing(run_module):
@@ -78,6 +81,7 @@ def test_bad_rooms_and_workstations_without_failing(run_module):
         'rooms': rooms, 'cameras': [], 'fail_on_error': False,
         'workstations': [{'name': 'ws-1', 'rooms': ['Gudang']}]})
     assert not failed and not result['valid'] and not result['changed']
-    assert result['errors'] == ["rooms[0].subnet: '127.0.10.0/33' is not an IPv4 subnet ('33' is not a valid netmask; e.g. 10.33.22.0/24)",
-                                "rooms[1].gateway: 127.0.13.1 is outside the room's subnet 127.0.12.0/24 (rooms[1].subnet)",
+    assert result['errors'] == ["rooms[0].subnet: '127.0.10.0/33' (room 'Ruang Server') is not an IPv4 subnet"
+                                " ('33' is not a valid netmask; e.g. 10.33.22.0/24)",
+                                "rooms[1].gateway: 127.0.13.1 (room 'X') is outside the room's subnet 127.0.12.0/24 (rooms[1].subnet)",
                                 "workstations[0].rooms: 'Gudang' (workstation ws-1) is not one of the rooms (Ruang Server, X)"]
