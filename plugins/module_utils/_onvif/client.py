@@ -236,19 +236,26 @@ class OnvifClient:
         return device_date + datetime.timedelta(seconds=0.5) - middle, 'http-date'
 
     def _clock_hint(self, refused):
-        """The auth error of a signed request, naming the camera clock when it is the likely cause."""
+        """The auth error of the signed clock read, naming the camera clock as the likely cause.
+
+        It is the first signed request, dated with a guessed camera time (the refusal's HTTP
+        Date header, or the controller clock when there is none), so a clock the guess missed
+        is as likely as a wrong password: the message says which guess was used.
+        """
         offset = self._offset.total_seconds() if self._offset is not None else 0.0
         if self._offset_source == 'http-date' and abs(offset) > CLOCK_HINT_SECONDS:
             hint = ('; the camera refuses to tell its clock without credentials, and its HTTP Date header says it is '
                     '%s %s the controller: a wrong camera clock is the likely cause (WS-Security tokens are time-limited; '
                     'the request was dated by that header), so set the camera clock or use auth_mode=digest'
                     % (_duration(abs(offset)), 'ahead of' if offset > 0 else 'behind'))
-        elif self._offset_source is None:
-            hint = ('; the camera refuses to tell its clock without credentials and sends no HTTP Date header, so the '
-                    'request was dated with the controller clock: if the camera clock is off by minutes or more, that '
-                    'is the likely cause (set the camera clock or use auth_mode=digest)')
+        elif self._offset_source == 'http-date':
+            hint = ('; the camera refuses to tell its clock without credentials, so the request was dated by its HTTP Date '
+                    'header (which agrees with the controller clock): if the password is right, a camera clock that '
+                    'differs from that header is the likely cause (set the camera clock or use auth_mode=digest)')
         else:
-            return refused
+            hint = ('; the camera refuses to tell its clock without credentials and sends no HTTP Date header, so the '
+                    'request was dated with the controller clock: if the password is right, a camera clock off by '
+                    'minutes or more is the likely cause (set the camera clock or use auth_mode=digest)')
         refused.cause += hint
         return refused
 

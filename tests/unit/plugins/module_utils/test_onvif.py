@@ -257,6 +257,121 @@ def test_soap11_fault_is_read():
 
 
 # ----------------------------------------------------------------- connection trouble --
+def _dripping_camera(byte_interval=0.1):
+    """A 127.0.0.1 listener that answers every request with a reply one byte every ``byte_interval`` s."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(5)
+    stop = threading.Event()
+    reply = (fakecam.ENVELOPE % cam_sdt_body()).encode()
+    head = b'HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml\r\nContent-Length: %d\r\n\r\n' % len(reply)
+
+    def serve(conn):
+        try:
+            conn.recv(65536)
+            for byte in head + reply:
+                if stop.is_set():
+                    return
+                conn.sendall(bytes([byte]))
+                time.sleep(byte_interval)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                threading.Thread(target=serve, args=(listener.accept()[0],), daemon=True).start()
+            except OSError:
+                pass
+
+    threading.Thread(target=accept, daemon=True).start()
+    return listener, stop
+
+
+def cam_sdt_body():
+    return ('<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>Manual</tt:DateTimeType>'
+            '<tt:DaylightSavings>false</tt:DaylightSavings></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>')
+
+
+def test_case15_timeout_bounds_a_reply_dripped_byte_by_byte():
+    """Case 15: one byte every 0.1 s must not stretch a 2 s timeout (it took 111 s for timeout 3 before)."""
+    listener, stop = _dripping_camera()
+    try:
+        client = OnvifClient('127.0.0.1', 'pw', port=listener.getsockname()[1], timeout=2)
+        started = time.monotonic()
+        with pytest.raises(OnvifTimeoutError) as exc:
+            _onvif.get_identity(client)
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        listener.close()
+    assert 1.9 < elapsed < 3.0
+    assert 'no complete answer within 2 s' in str(exc.value) and 'GetSystemDateAndTime' in str(exc.value)
+
+
+def test_case14_truncated_reply_is_an_error_naming_the_operation():
+    whole = fakecam.ENVELOPE % (
+        '<tds:GetDeviceInformationResponse><tds:Manufacturer>FakeVendor</tds:Manufacturer><tds:Model>FC-1</tds:Model>'
+        '<tds:FirmwareVersion>1</tds:FirmwareVersion><tds:SerialNumber>S1</tds:SerialNumber><tds:HardwareId>1</tds:HardwareId>'
+        '</tds:GetDeviceInformationResponse>')
+    truncated = whole[:whole.index('<tds:Model>') + 5]
+    with FakeCamera(responses={'GetDeviceInformation': (200, truncated, 'application/soap+xml')}) as cam:
+        with make_client(cam) as client:
+            with pytest.raises(OnvifResponseError) as exc:
+                _onvif.get_identity(client)
+    assert str(exc.value).startswith('ONVIF GetDeviceInformation on 127.0.0.1:%d failed: ' % cam.port)
+    assert 'not well-formed XML' in str(exc.value)
+
+
+@pytest.mark.parametrize('body', [
+    '<tds:GetHostnameResponse><tds:HostnameInformation><tt:FromDHCP>false</tt:FromDHCP></tds:HostnameInformation>'
+    '</tds:GetHostnameResponse>',
+    '<trt:GetDeviceInformationResponse><trt:Manufacturer>X</trt:Manufacturer></trt:GetDeviceInformationResponse>',
+    '',
+], ids=['other-operation', 'wrong-namespace', 'empty-body'])
+def test_case14_wrong_response_element_is_an_error_naming_the_operation(body):
+    with FakeCamera(responses={'GetDeviceInformation': (200, fakecam.ENVELOPE % body, 'application/soap+xml')}) as cam:
+        with make_client(cam) as client:
+            with pytest.raises(OnvifResponseError) as exc:
+                _onvif.get_identity(client)
+    message = str(exc.value)
+    assert message.startswith('ONVIF GetDeviceInformation on ') and 'GetDeviceInformationResponse' in message
+
+
+def test_case10_clock_refused_anonymously_is_estimated_from_the_http_date():
+    """Case 10: auth even for GetSystemDateAndTime, clock 2 h off: sign with the clock its 401's Date header shows."""
+    with FakeCamera(auth='wsse', clock_offset=7200, preauth=()) as cam:
+        with make_client(cam, auth_mode='wsse') as client:
+            assert _onvif.get_identity(client)['serial_number'] == 'FC1-0001'
+    assert abs(client.clock_offset - 7200) <= 2
+    sdt = [r for r in cam.requests if r['op'] == 'GetSystemDateAndTime']
+    assert [r['wsse'] is not None for r in sdt] == [False, True]
+
+
+@pytest.mark.parametrize('http_date', [None, 'controller'])
+def test_case10_clock_named_as_the_likely_cause_when_signing_still_fails(http_date):
+    with FakeCamera(auth='wsse', clock_offset=7200, preauth=(), http_date=http_date) as cam:
+        with make_client(cam, auth_mode='wsse') as client:
+            with pytest.raises(OnvifAuthError) as exc:
+                _onvif.get_identity(client)
+    message = str(exc.value)
+    assert 'GetSystemDateAndTime' in message and 'clock' in message and 'likely cause' in message
+    assert cam.password not in message
+
+
+def test_case10_clock_hours_off_by_http_date_is_named_when_refused():
+    with FakeCamera(auth='wsse', clock_offset=7200, preauth=()) as cam:
+        with make_client(cam, auth_mode='wsse', password='Wrong-Passw0rd') as client:
+            with pytest.raises(OnvifAuthError) as exc:
+                _onvif.get_identity(client)
+    message = str(exc.value)
+    assert "refused the credentials of user 'admin'" in message
+    assert 'HTTP Date header says it is 2 h ahead of the controller' in message and 'Wrong-Passw0rd' not in message
+
+
 def test_timeout_when_the_camera_never_answers():
     listener = socket.socket()
     listener.bind(('127.0.0.1', 0))

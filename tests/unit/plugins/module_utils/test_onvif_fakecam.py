@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import email.utils
 import hashlib
 import os
 import re
@@ -58,11 +59,15 @@ class FakeCamera:
 
     ``responses`` maps an operation to (status, body, content type) or to a callable
     ``f(request_dict) -> tuple`` that overrides the built-in answer; ``advertise`` is the
-    host:port written into XAddrs (default: the camera's own).
+    host:port written into XAddrs (default: the camera's own). ``http_date`` is what its HTTP
+    Date header shows: 'camera' (its own clock, as real devices do), 'controller', or None (no
+    Date header).
     """
 
     def __init__(self, username='admin', password='s3cret-Pa55', auth='wsse', clock_offset=0, responses=None,
-                 advertise=None, stream_uri=None, services_fault=False, preauth=('GetSystemDateAndTime',), tls=None):
+                 advertise=None, stream_uri=None, services_fault=False, preauth=('GetSystemDateAndTime',), tls=None,
+                 http_date='camera'):
+        self.http_date = http_date
         self.username = username
         self.password = password
         self.auth = auth
@@ -270,6 +275,16 @@ class FakeCamera:
 
             def log_message(self, *args):
                 pass
+
+            def date_time_string(self, timestamp=None):
+                if camera.http_date == 'camera':
+                    return email.utils.format_datetime(camera.now().replace(microsecond=0), usegmt=True)
+                return super().date_time_string(timestamp)
+
+            def send_header(self, keyword, value):
+                if keyword == 'Date' and camera.http_date is None:
+                    return
+                super().send_header(keyword, value)
 
         return Handler
 
