@@ -146,3 +146,44 @@ def test_unreachable_camera_fails_quickly(site, run_playbook, tmp_path):
     assert info['msg'] == ('ONVIF GetSystemDateAndTime on %s:%d failed: connection refused (nothing listens on port %d)'
                            % (site.unused_address, HTTP_PORT, HTTP_PORT))
     assert elapsed < 30
+
+
+# ------------------------------------------------- issue 10: what a third-party device leaves out --
+@pytest.fixture(scope='module')
+def partial(free_blocks):
+    prefix = free_blocks()[0]
+    hik = {'vendor': 'hikvision', 'activated': True, 'password': HIK_PASSWORD}
+    data = {
+        'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
+        'cameras': [
+            dict(hik, name='cam-no-nic', address=prefix + '.20',
+                 faults={'operations': {'GetNetworkInterfaces': 'ter:ActionNotSupported'}}),
+            dict(hik, name='cam-empty', address=prefix + '.21',
+                 quirks={'empty_get': ['GetDNS', 'GetHostname', 'GetNTP', 'GetNetworkDefaultGateway', 'GetNetworkProtocols']}),
+        ],
+    }
+    with camsim.Site.from_dict(data) as running:
+        yield running
+
+
+def partial_inventory(site):
+    hosts = dict((name.replace('-', '_'), {'ansible_host': cam.address, 'camera_user': 'admin', 'camera_password': HIK_PASSWORD})
+                 for name, cam in site.cameras.items())
+    return {'cameras': {'hosts': hosts, 'vars': {'ansible_connection': 'local'}}}
+
+
+def test_missing_operation_and_empty_replies_keep_every_other_fact(partial, run_playbook, tmp_path):
+    """Case 7: no GetNetworkInterfaces is a warning, not a failed task; case 6: empty Get replies are null, not ''/[]."""
+    out = tmp_path / 'out'
+    out.mkdir()
+    run = run_playbook(info_play(out), inventory=partial_inventory(partial))
+    assert run.rc == 0, run
+    found = results(out)
+    no_nic, empty = found['cam_no_nic'], found['cam_empty']
+    assert no_nic['identity']['serial_number'] == partial.cameras['cam-no-nic'].serial
+    assert no_nic['network']['interfaces'] is None and no_nic['mac'] is None and no_nic['users'] and no_nic['profiles']
+    assert no_nic['network']['hostname'] is not None
+    assert 'does not implement GetNetworkInterfaces' in run.stdout + run.stderr
+    assert [empty['network'][k] for k in ('dns', 'hostname', 'ntp', 'gateway', 'protocols')] == [None] * 5
+    assert empty['network']['interfaces'] and empty['mac'] == partial.cameras['cam-empty'].mac.lower()
+    assert 'GetDNS answered an empty reply' in run.stdout + run.stderr

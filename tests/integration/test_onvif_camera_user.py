@@ -212,3 +212,71 @@ def test_absent_removes_an_account(site, run_playbook, tmp_path):
     assert run.rc == 0, run
     assert run.changed == 0 and results(out)['cam_gen']['changed'] is False
     assert INSTALLER_PASSWORD not in printed(run)
+
+
+# ---------------------------------------------------------------------------------- issue 10 --
+@pytest.fixture
+def quirky(free_blocks):
+    prefix = free_blocks()[0]
+    data = {
+        'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
+        'cameras': [
+            {'name': 'cam-anon', 'vendor': 'generic', 'address': prefix + '.20', 'quirks': {'anonymous_get_users_empty': True},
+             'users': [{'username': 'admin', 'password': 'Gen-Adm1n-26', 'level': 'Administrator'},
+                       {'username': 'installer', 'password': INSTALLER_PASSWORD, 'level': 'User'}]},
+            {'name': 'cam-hides', 'vendor': 'axis', 'address': prefix + '.21', 'quirks': {'get_users_hides_factory': True},
+             'users': [{'username': 'root', 'password': 'pass', 'level': 'Administrator'},
+                       {'username': 'admin', 'password': VAULT, 'level': 'Administrator'}]},
+        ],
+    }
+    with camsim.Site.from_dict(data) as running:
+        yield running
+
+
+def quirky_inventory(site, name, user):
+    return {'cameras': {'hosts': {name.replace('-', '_'): {'ansible_host': site.cameras[name].address, 'camera_user': user}},
+                        'vars': {'ansible_connection': 'local'}}}
+
+
+def test_login_that_works_is_never_an_activation(quirky, run_playbook, tmp_path, vault):
+    """Case 8: anonymous GetUsers answers [] although users exist; the installer login works: no anonymous CreateUsers."""
+    cam = quirky.cameras['cam-anon']
+    before = [dict(u) for u in cam.users]
+    out = fresh(tmp_path, 'anon')
+    run = run_playbook(user_play(out, {'name': 'kepala', 'user_password': '{{ vault_camera_password }}', 'level': 'Administrator'},
+                                 login={'username': 'installer', 'password': INSTALLER_PASSWORD}, vars_files=[vault['vars_file']],
+                                 ignore_errors=True),
+                       inventory=quirky_inventory(quirky, 'cam-anon', 'installer'), extra_args=vault['args'])
+    assert run.rc == 0, run
+    result = results(out)['cam_anon']
+    assert result['failed'] is True and result['changed'] is False and 'cannot be activated' in result['msg']
+    assert cam.users == before
+
+
+def test_hidden_factory_account_is_tried_not_inferred(quirky, run_playbook, tmp_path, vault):
+    """Case 16: GetUsers hides root, root/pass still logs in: factory_credentials_accepted is true, not false."""
+    out = fresh(tmp_path, 'hides')
+    run = run_playbook(user_play(out, {'name': 'admin', 'user_password': '{{ vault_camera_password }}', 'vendor': 'axis'},
+                                 vars_files=[vault['vars_file']]),
+                       inventory=quirky_inventory(quirky, 'cam-hides', 'admin'), extra_args=vault['args'])
+    assert run.rc == 0, run
+    result = results(out)['cam_hides']
+    assert result['changed'] is False and result['factory_credentials_accepted'] is True
+    assert result['factory_credentials_accepted_before'] is True
+
+
+@pytest.mark.parametrize('weak', ['a', '12345678', 'admin'])
+def test_weak_password_never_reaches_the_camera(quirky, run_playbook, tmp_path, weak):
+    """Case 17: refused before any request, the rule named, the password not printed."""
+    cam = quirky.cameras['cam-anon']
+    before = [dict(u) for u in cam.users]
+    out = fresh(tmp_path, 'weak')
+    run = run_playbook(user_play(out, {'name': 'viewer2', 'user_password': weak, 'level': 'User'},
+                                 login={'username': 'admin', 'password': 'Gen-Adm1n-26'}, ignore_errors=True),
+                       inventory=quirky_inventory(quirky, 'cam-anon', 'admin'))
+    assert run.rc == 0, run
+    result = results(out)['cam_anon']
+    assert result['failed'] is True
+    if len(weak) > 1:  # Ansible masks every occurrence of a no_log value, a single letter too
+        assert 'user_password: must' in result['msg'] and 'password_policy' in result['msg']
+    assert cam.users == before

@@ -224,3 +224,42 @@ def test_multicast_inside_a_network_namespace(netns, collections_path, tmp_path)
     assert devices['127.0.5.64']['identity'] is None  # not activated
     assert found['not_found'] == []
     assert elapsed < 60  # bounded: timeout 5 s for the probe, as much again for identities, plus ansible-playbook
+
+
+# ---------------------------------------------------------------------------------- issue 10 --
+@pytest.fixture(scope='module')
+def shared(free_blocks):
+    """Two cameras behind one address (an NVR fronting two channels): one Probe, two ProbeMatches."""
+    prefix = free_blocks()[0]
+    admin = {'username': 'admin', 'password': PASSWORD, 'level': 'Administrator'}
+    data = {
+        'defaults': {'rtsp_port': 8554, 'reboot_seconds': 1},
+        'cameras': [
+            {'name': 'nvr-ch1', 'vendor': 'generic', 'address': prefix + '.30', 'http_port': 8001, 'rtsp_port': 8554,
+             'users': [admin]},
+            {'name': 'nvr-ch2', 'vendor': 'generic', 'address': prefix + '.30', 'http_port': 8002, 'rtsp_port': 8555,
+             'users': [admin], 'quirks': {'discovery_via': 'nvr-ch1'},
+             'faults': {'operations': {'GetNetworkInterfaces': 'ter:ActionNotSupported'}}},
+        ],
+    }
+    with camsim.Site.from_dict(data) as running:
+        running.prefix = prefix
+        yield running
+
+
+def test_two_devices_behind_one_address_and_a_missing_mac_read(shared, run_playbook, tmp_path):
+    """Case 13: both devices are listed (keyed by endpoint and XAddr); case 7: ch2's identity is kept without its MAC;
+    case 15: the whole run, identities included, ends within timeout."""
+    ch1, ch2 = shared.cameras['nvr-ch1'], shared.cameras['nvr-ch2']
+    out = tmp_path / 'found.json'
+    args = {'addresses': [ch1.address], 'timeout': 4, 'username': 'admin', 'password': PASSWORD}
+    run = run_playbook(discovery_play(out, args))
+    assert run.rc == 0, run
+    found = json.loads(out.read_text())
+    by_endpoint = dict((d['endpoint'], d) for d in found['devices'])
+    assert set(by_endpoint) == {'urn:uuid:' + ch1.uuid, 'urn:uuid:' + ch2.uuid}
+    one, two = by_endpoint['urn:uuid:' + ch1.uuid], by_endpoint['urn:uuid:' + ch2.uuid]
+    assert (one['address'], one['port'], two['address'], two['port']) == (ch1.address, 8001, ch2.address, 8002)
+    assert one['identity']['serial_number'] == ch1.serial and one['mac'] == ch1.mac.lower()
+    assert two['identity']['serial_number'] == ch2.serial and two['identity_error'] is None
+    assert 'identity read, but not its MAC address' in run.stdout + run.stderr
