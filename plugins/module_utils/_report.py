@@ -439,7 +439,8 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
         'workstations': {
             'headers': [labels[k] for k in ('col_no', 'col_workstation', 'col_watched_rooms', 'col_viewer', 'col_version',
                                             'col_address')],
-            'rows': [[str(i), w['name'], ', '.join(w['rooms']), w['viewer'], w['version'], w.get('address') or labels['dash']]
+            'rows': [[str(i), w['name'], ', '.join(w.get('rooms') or []), w.get('viewer') or labels['dash'],
+                      w.get('version') or labels['dash'], w.get('address') or labels['dash']]
                      for i, w in enumerate(record['workstations'], 1)],
             'empty': labels['no_workstations'],
         },

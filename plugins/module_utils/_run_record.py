@@ -478,23 +478,25 @@ def _cross_checks(record, errors):
             errors.append('reviews[%d].note: missing (a returned report needs a note)' % index)
 
 
-def _check_cameras(record, errors, complete):
-    """Cameras: a camera with a problem of its own may lack the facts of the steps it did not finish."""
-    cameras = record.get('cameras')
-    if cameras is None:
-        if complete:
-            errors.append('cameras: missing')
-        return
-    if not isinstance(cameras, list):
-        errors.append('cameras: %s is not a list' % show(cameras))
-        return
-    if complete and len(cameras) < SCHEMA.fields['cameras'].min_items:
-        errors.append('cameras: needs at least 1 entry')
+def _check_subjects(record, errors, complete):
+    """Cameras and workstations: one with a problem of its own may lack the facts of the steps it did not finish."""
     problems = record.get('problems') if isinstance(record.get('problems'), list) else []
-    failed = {p.get('camera') for p in problems if isinstance(p, dict)}
-    for index, camera in enumerate(cameras):
-        lenient = isinstance(camera, dict) and camera.get('name') in failed
-        _check(camera, CAMERA, 'cameras[%d]' % index, errors, complete and not lenient)
+    for key, subject in (('cameras', 'camera'), ('workstations', 'workstation')):
+        field = SCHEMA.fields[key]
+        items = record.get(key)
+        if items is None:
+            if complete and field.required:
+                errors.append('%s: missing' % key)
+            continue
+        if not isinstance(items, list):
+            errors.append('%s: %s is not a list' % (key, show(items)))
+            continue
+        if complete and len(items) < field.min_items:
+            errors.append('%s: needs at least 1 entry' % key)
+        failed = {p.get(subject) for p in problems if isinstance(p, dict)}
+        for index, item in enumerate(items):
+            lenient = isinstance(item, dict) and item.get('name') in failed
+            _check(item, field.item, '%s[%d]' % (key, index), errors, complete and not lenient)
 
 
 def validate(record, complete=True):
@@ -509,8 +511,8 @@ def validate(record, complete=True):
     version = record.get('schema_version')
     if isinstance(version, int) and not isinstance(version, bool) and version != SCHEMA_VERSION:
         return ['schema_version: %s is not supported (this collection reads version %d)' % (show(version), SCHEMA_VERSION)]
-    _check_dict(record, SCHEMA, '', errors, complete, skip=('cameras',))
-    _check_cameras(record, errors, complete)
+    _check_dict(record, SCHEMA, '', errors, complete, skip=('cameras', 'workstations'))
+    _check_subjects(record, errors, complete)
     _cross_checks(record, errors)
     return errors
 

@@ -239,8 +239,9 @@ reviews:
       counts: true
 problems:
   description:
-    - The problems in the report - those of the record (C(source=record)) and those the report found
-      (C(source=report)) such as a missing or invalid snapshot, a failed step or a factory password kept.
+    - The problems in the report - those of the record (C(source=record); C(resolved) is when a later run
+      fixed one, else V(null)) and those the report found (C(source=report)) such as a missing or invalid
+      snapshot, a failed or unfinished step or factory credentials not proven removed.
   returned: always
   type: list
   elements: dict
@@ -249,6 +250,20 @@ problems:
       subject: CAM-SRV-02
       text: "Berkas tangkapan gambar bukan gambar JPEG/PNG: snapshots/cam-srv-02.jpg"
       source: report
+      resolved: null
+complete:
+  description:
+    - Whether the installation is complete - no open problem. A report that is not complete can be accepted only
+      explicitly (M(dukcapil.cctv.sop_review) O(dukcapil.cctv.sop_review#module:accept_with_problems)).
+  returned: always
+  type: bool
+  sample: true
+open_problems:
+  description: The open problems, language-neutral (C(step N, subject: text)), as a reviewer accepts them.
+  returned: always
+  type: list
+  elements: str
+  sample: ["step 2, cam-srv-03: Give the camera its first password: SOAP fault from GetUsers"]
 '''
 
 import os
@@ -312,7 +327,8 @@ def run(module):
         files[fmt] = path
     document = view['document']
     result = dict(changed=bool(changed_files), files=files, changed_files=changed_files, facts_hash=view['facts_hash'],
-                  review_status=document['review_status'], reviews=document['reviews'], problems=document['problems'])
+                  review_status=document['review_status'], reviews=document['reviews'], problems=document['problems'],
+                  complete=document['complete'], open_problems=document['open_problems'])
     if module._diff:
         result['diff'] = diffs
     return result
