@@ -439,3 +439,10 @@ def test_case15_slow_drip_of_snapshots_and_rtsp(new_camera):
     early, data, seconds = _first_bytes_slowly(
         camera.address, camera.rtsp_port, b"OPTIONS rtsp://x/stream1 RTSP/1.0\r\nCSeq: 1\r\n\r\n")
     assert early < 20 and data.startswith(b"RTSP/1.0 200") and b"Public:" in data
+
+
+def test_case15_slow_drip_slows_faults_too(new_camera):
+    """Case 15: a refused request of a dripping operation drips as well."""
+    camera = new_camera("generic", quirks={"slow_drip": {"GetDeviceInformation": 0.05}, "slow_drip_limit": 0.6})
+    status, headers, body, seconds = raw_post(camera.device_url, envelope("<tds:GetDeviceInformation/>"))
+    assert status == 401 and b"NotAuthorized" in body and seconds >= 0.55

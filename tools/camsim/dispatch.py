@@ -1,4 +1,5 @@
-"""The SOAP request pipeline: parse → (delay) → authenticate → injected fault → operation.
+"""The SOAP request pipeline: parse → (delay) → authenticate → injected fault → operation,
+with the camera's quirks (README "Fault injection") shaping the answer.
 
 Dispatch is on the first child element of the SOAP Body (namespace + local name), never on
 SOAPAction or the Content-Type ``action`` parameter, and not on the URL path either: like
@@ -117,15 +118,26 @@ def _request_element(request):
 
 
 async def handle_soap(camera, request):
-    """Answer one SOAP request for ``camera`` (an httpd handler body)."""
+    """Answer one SOAP request for ``camera`` (an httpd handler body); a ``slow_drip``
+    quirk for the operation slows whatever the answer is (fault or not)."""
+    name, response = await _respond(camera, request)
+    drip = (camera.quirks.get("slow_drip") or {}).get(name)
+    if drip:
+        response.drip = drip
+        response.drip_limit = camera.quirks.get("slow_drip_limit") or SLOW_DRIP_LIMIT
+    return response
+
+
+async def _respond(camera, request):
+    """``(operation name or None, Response)``."""
     personality = camera.personality
     try:
         header, element = _request_element(request)
     except SoapFault as fault:
-        return fault_response(camera, fault)
+        return None, fault_response(camera, fault)
     except Soap11Request:
         status, content_type, body = render_soap11_fault(personality)
-        return Response(status, body, content_type)
+        return None, Response(status, body, content_type)
     name = local(element)
     faults = camera.faults
     delay = faults.get("delay_all", 0.0) + faults.get("delay", {}).get(name, 0.0)
@@ -140,7 +152,7 @@ async def handle_soap(camera, request):
                 and camera.activated and not has_credentials(request, header)):
             root, body = new_envelope(personality)
             sub(body, TDS, "GetUsersResponse")   # "no users", although there are
-            return Response(200, serialize(root), CONTENT_TYPE)
+            return name, Response(200, serialize(root), CONTENT_TYPE)
         if op is not None and name not in pre_auth:
             user = authorize(camera, op, header, request)
         injected = faults.get("operations", {}).get(name)
@@ -155,17 +167,12 @@ async def handle_soap(camera, request):
         marks = [_answer(ctx, op, element, quirks)]
     except SoapFault as fault:
         LOG.debug("%s: %s -> fault %s", camera.name, name, fault)
-        return fault_response(camera, fault)
+        return name, fault_response(camera, fault)
     LOG.debug("%s: %s -> ok", camera.name, name)
     payload = serialize(root)
     if name in quirks.get("truncated", ()):
         payload = payload[:len(payload) // 2]   # cut mid-document; Content-Length stays honest
         marks.append("truncated")
     marks = [m for m in marks if m]
-    response = Response(200, payload, CONTENT_TYPE, after=ctx.after_response,
-                        headers=[(QUIRK_HEADER, ",".join(marks))] if marks else [])
-    drip = (quirks.get("slow_drip") or {}).get(name)
-    if drip:
-        response.drip = drip
-        response.drip_limit = quirks.get("slow_drip_limit") or SLOW_DRIP_LIMIT
-    return response
+    return name, Response(200, payload, CONTENT_TYPE, after=ctx.after_response,
+                          headers=[(QUIRK_HEADER, ",".join(marks))] if marks else [])
