@@ -205,7 +205,7 @@ def test_a_silent_camera_times_out():
         with pytest.raises(_stream.StreamTimeoutError) as exc:
             _stream.describe_stream(server.uri, '127.0.0.1', USER, PASSWORD, timeout=0.5)
         assert time.monotonic() - started < 2
-    assert 'RTSP OPTIONS on 127.0.0.1:%d failed: no complete answer within 0.5 s' % server.port in str(exc.value)
+    assert 'RTSP OPTIONS on 127.0.0.1:%d failed: no answer within 0.5 s' % server.port in str(exc.value)
 
 
 @pytest.mark.parametrize('reply, shown', [
@@ -338,6 +338,7 @@ class SnapshotHandler(http.server.BaseHTTPRequestHandler):
 
     password = PASSWORD
     body = b''
+    redirect_port = None
 
     def log_message(self, *args):  # keep the test output quiet
         pass
@@ -352,6 +353,8 @@ class SnapshotHandler(http.server.BaseHTTPRequestHandler):
                 self._send(401, b'', [('WWW-Authenticate', 'Digest realm="%s", nonce="%s"' % (REALM, NONCE))])
         elif self.path == '/away':
             self._send(302, b'', [('Location', 'http://127.0.0.2:%d/snap.jpg' % self.server.server_address[1])])
+        elif self.path == '/other-port':
+            self._send(302, b'', [('Location', 'http://127.0.0.1:%d/snap.jpg' % self.redirect_port)])
         elif self.path != '/snap.jpg':
             self._send(404, b'not found', [('Content-Type', 'text/plain')])
         elif not digest_ok(self.headers.get('Authorization'), 'GET', self.password):
@@ -390,8 +393,76 @@ def test_snapshot_same_host_redirect_is_followed_another_host_refused(http_camer
     for path in ('/moved', '/moved-after-login'):
         body, dummy = _stream.fetch_snapshot(http_camera.base + path, '127.0.0.1', USER, PASSWORD, timeout=3)
         assert body == http_camera.handler.body
-    with pytest.raises(_stream.StreamAddressRefused, match='snapshot redirect on 127.0.0.2, not on 127.0.0.1'):
+    with pytest.raises(_stream.StreamAddressRefused, match='refused to contact http://127.0.0.2:'):
         _stream.fetch_snapshot(http_camera.base + '/away', '127.0.0.1', USER, PASSWORD, timeout=3)
+
+
+def test_snapshot_redirect_to_another_port_is_refused(http_camera):
+    with FakeRtsp(lambda request: None) as other:
+        http_camera.handler.redirect_port = other.port
+        with pytest.raises(_stream.StreamAddressRefused, match='refused to contact http://127.0.0.1:%d' % other.port):
+            _stream.fetch_snapshot(http_camera.base + '/other-port', '127.0.0.1', USER, PASSWORD, timeout=3)
+        assert other.requests == []
+
+
+def _dripping_head_then_body(status_line, headers, body):
+    def serve(conn):
+        data = ('%s\r\n%s\r\nContent-Length: %d\r\n\r\n' % (status_line, headers, len(body))).encode() + body
+        try:
+            for byte in data:
+                conn.sendall(bytes([byte]))
+                time.sleep(0.1)
+        except OSError:
+            pass
+    return serve
+
+
+class DrippingServer:
+    """Reads one request per connection, then answers it one byte every 0.1 s."""
+
+    def __init__(self, serve):
+        self.serve = serve
+        self.sock = socket.socket()
+        self.sock.bind(('127.0.0.1', 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                conn, dummy = self.sock.accept()
+            except OSError:
+                return
+            conn.recv(65536)
+            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+
+    def close(self):
+        self.sock.close()
+
+
+def test_case15_rtsp_answer_dripped_byte_by_byte_is_bounded_by_the_timeout():
+    server = DrippingServer(_dripping_head_then_body('RTSP/1.0 200 OK', 'CSeq: 1\r\nPublic: OPTIONS, DESCRIBE', b'x' * 200))
+    started = time.monotonic()
+    try:
+        with pytest.raises(_stream.StreamTimeoutError, match='RTSP OPTIONS on 127.0.0.1:%d failed: no complete answer '
+                                                              'within 1.5 s' % server.port):
+            _stream.describe_stream('rtsp://127.0.0.1:%d/live' % server.port, '127.0.0.1', USER, PASSWORD, timeout=1.5)
+    finally:
+        server.close()
+    assert 1.4 < time.monotonic() - started < 2.5
+
+
+def test_case15_snapshot_dripped_byte_by_byte_is_bounded_by_the_timeout():
+    server = DrippingServer(_dripping_head_then_body('HTTP/1.1 200 OK', 'Content-Type: image/jpeg', b'\xff\xd8' + b'x' * 500))
+    started = time.monotonic()
+    try:
+        with pytest.raises(_stream.StreamTimeoutError, match='HTTP GET snapshot on 127.0.0.1:%d failed: no complete answer '
+                                                              'within 1.5 s' % server.port):
+            _stream.fetch_snapshot('http://127.0.0.1:%d/snap.jpg' % server.port, '127.0.0.1', USER, PASSWORD, timeout=1.5)
+    finally:
+        server.close()
+    assert 1.4 < time.monotonic() - started < 2.5
 
 
 def test_snapshot_wrong_password_and_404(http_camera):
