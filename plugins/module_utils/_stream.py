@@ -364,4 +364,3 @@ def fetch_snapshot(uri, hostname, username, password, timeout=10.0, validate_cer
     if response.status != 200:
         raise StreamResponseError('HTTP %d %s' % (response.status, response.reason), operation, client.target)
     return response.body, (response.headers.get('Content-Type') or '').split(';')[0].strip().lower() or None
-
