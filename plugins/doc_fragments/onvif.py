@@ -66,10 +66,9 @@ options:
     choices: [auto, wsse, digest]
     default: auto
 requirements:
-  - "onvif-zeep >= 0.2.12 (for the ONVIF WSDL files) and zeep, on the host that runs the module
-    (usually the controller, with C(delegate_to: localhost))."
+  - "lxml, on the host that runs the module (usually the controller, with C(delegate_to: localhost))."
 notes:
-  - "Camera modules run where the C(onvif-zeep) WSDL files are installed, normally the controller.
+  - "Camera modules run on the host that can reach the cameras, normally the controller.
     Use C(delegate_to: localhost) or C(connection: local) on the camera group."
   - Use C(module_defaults) with the action group C(group/dukcapil.cctv.onvif) to give the
     connection options once.

@@ -96,8 +96,7 @@ attributes:
     details:
       - It has no single O(ignore:hostname); give O(username) and O(password) in the task.
 requirements:
-  - "onvif-zeep >= 0.2.12 (for the ONVIF WSDL files) and zeep, on the host that runs the module
-    (usually the controller, with C(delegate_to: localhost))."
+  - "lxml, on the host that runs the module (usually the controller, with C(delegate_to: localhost))."
 notes:
   - "Run it once, on the controller (C(delegate_to: localhost) and C(run_once: true), or a play on
     C(localhost)), not once per camera."
