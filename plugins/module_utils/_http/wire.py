@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import socket
-import ssl
 import time
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._http.errors import (
@@ -126,7 +125,12 @@ class Message:
 
 
 def tls_context(validate_certs):
-    """A client TLS context: verified against the system trust store unless ``validate_certs`` is false."""
+    """A client TLS context: verified against the system trust store unless ``validate_certs`` is false.
+
+    ``ssl`` is imported here, not at the top: most cameras speak plain HTTP, and loading OpenSSL
+    costs every module start a few milliseconds.
+    """
+    import ssl
     context = ssl.create_default_context()
     if not validate_certs:
         context.check_hostname = False
@@ -162,6 +166,7 @@ class Connection:
             raise HttpConnectionError('connection failed (%s)' % (exc.strerror or exc)) from None
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls is not None:
+            import ssl
             try:
                 sock.settimeout(self.deadline.remaining(HttpConnectTimeout, timeout_cause))
                 sock = tls.wrap_socket(sock, server_hostname=server_hostname or self.host)
@@ -216,10 +221,9 @@ class Connection:
             return data
         except socket.timeout:
             raise self._timed_out() from None
-        except ssl.SSLError as exc:
-            raise HttpConnectionError('TLS failed while reading (%s)' % (exc.reason or exc)) from None
-        except OSError as exc:
-            raise HttpConnectionError('the connection failed while reading (%s)' % (exc.strerror or exc)) from None
+        except OSError as exc:  # ssl.SSLError included
+            raise HttpConnectionError('the connection failed while reading (%s)'
+                                      % (exc.strerror or getattr(exc, 'reason', None) or exc)) from None
 
     def _fill(self, what):
         chunk = self.recv()
