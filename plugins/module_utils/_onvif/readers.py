@@ -525,7 +525,9 @@ def get_info(client, subsets=INFO_SUBSETS):
 
     A subset the camera refuses or does not implement is None with a warning; the others are
     still read. Only when no asked subset could be read at all is the first error raised.
-    Connection and timeout errors are raised at once (the camera is gone).
+    Connection and timeout errors are raised at once (the camera is gone), and so are refused
+    credentials unless another signed read already proved them (an account that may not list
+    the users).
     """
     subsets = [s for s in INFO_SUBSETS if s in subsets]
     why = {}
@@ -543,6 +545,11 @@ def get_info(client, subsets=INFO_SUBSETS):
         try:
             result[subset] = readers[subset]()
         except (OnvifFaultError, OnvifResponseError, OnvifAuthError) as exc:
+            # A refusal is tolerated only once the credentials are proven by another signed read (then it
+            # means an access level below Administrator); else it is a wrong password and fails the task.
+            proven = any(result.get(s) is not None for s in ('identity', 'network', 'profiles'))
+            if isinstance(exc, OnvifAuthError) and not proven:
+                raise
             errors.append(exc)
             result[subset] = None
             client.warn('%s: %s not read (%s)' % (client.device, subset, unavailable_reason(exc, exc.operation or subset)))

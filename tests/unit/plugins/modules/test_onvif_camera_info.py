@@ -130,6 +130,13 @@ def test_a_refused_subset_is_null_with_a_warning(run_module, warnings):
     assert any('users not read' in w for w in warnings)
 
 
+def test_wrong_password_with_the_clock_still_fails(run_module, warnings):
+    """Case 7 must not hide a wrong password: the pre-auth clock read alone does not make a result."""
+    with fakecam.FakeCamera() as cam:
+        result, failed = run_module(onvif_camera_info.main, args(cam, password='Wrong-Passw0rd', gather=['clock', 'users']))
+    assert failed and 'refused the credentials' in result['msg']
+
+
 def test_nothing_readable_fails(run_module, warnings):
     """Case 7: fail only when nothing the user asked for could be read."""
     with fakecam.FakeCamera(responses={'GetUsers': NOT_IMPLEMENTED}) as cam:
