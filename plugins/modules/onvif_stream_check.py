@@ -419,8 +419,13 @@ def check_frames(params, result, outcome):
         outcome.fail('snapshot_valid', second)
         second = None
     else:
-        outcome.ok('snapshot_valid', 'two %dx%d JPEG frames (%d and %d bytes) decode completely'
-                   % (image.size[0], image.size[1], len(data), len(second[0])))
+        sizes = ['%dx%d' % frame[1].size for frame in (first, second)]
+        if sizes[0] == sizes[1]:
+            outcome.ok('snapshot_valid', 'two %s JPEG frames (%d and %d bytes) decode completely'
+                       % (sizes[0], len(data), len(second[0])))
+        else:  # never describe the second frame by the first one's size
+            outcome.ok('snapshot_valid', 'two JPEG frames, %s (%d bytes) and %s (%d bytes), decode completely'
+                       % (sizes[0], len(data), sizes[1], len(second[0])))
     verdicts, measured = _picture.judge_frames(first, second, params['frame_interval'], params['uniform_threshold'],
                                                params['frozen_threshold'])
     result['measurements'].update(measured)

@@ -208,6 +208,16 @@ def test_a_frozen_camera_fails_on_the_same_picture_with_new_metadata(run_module,
     assert 'show the same picture (mean grey-level difference 0.000 below 0.5)' in result['checks']['not_frozen']['detail']
 
 
+def test_frames_of_two_sizes_are_each_described(run_module, fake):
+    """Case 23: the second frame is not described by the first one's size."""
+    small = io.BytesIO()
+    Image.open(io.BytesIO(frame(40))).resize((160, 90)).save(small, 'JPEG')
+    fake(frames=[frame(0), small.getvalue()])
+    result, dummy = run_module(onvif_stream_check.main, args(fail_on_problem=False))
+    detail = result['checks']['snapshot_valid']['detail']
+    assert detail.startswith('two JPEG frames, 320x180 (') and ') and 160x90 (' in detail
+
+
 def test_fail_on_problem_false_reports_instead_of_failing(run_module, fake):
     still = frame(0)
     fake(frames=[still, still])
