@@ -27,7 +27,7 @@ def cameras(**changes):
     return base
 
 
-PROTECTED = [{'name': 'db-utama', 'address': '127.0.10.5'}, {'name': 'db-cadangan', 'address': '127.0.11.5'}]
+PROTECTED = ({'name': 'db-utama', 'address': '127.0.10.5'}, {'name': 'db-cadangan', 'address': '127.0.11.5'})
 
 
 def errors_of(room_list=None, camera_list=None, protected=PROTECTED, workstations=()):
