@@ -36,6 +36,7 @@ class _Addresses:
     def __init__(self, errors):
         self.errors = errors
         self.holders = {}  # IPv4Address -> description of the holder, with its field
+        self.protected = {}  # the protected hosts' addresses only, with the same descriptions
 
     def claim(self, address, holder, field, who=''):
         held = self.holders.get(address)
@@ -63,6 +64,7 @@ def _reserve_protected(protected, addresses, errors):
         if addr is not None:
             # Two protected names on one address (one server, two roles) reserve it once.
             addresses.holders.setdefault(addr, 'the reserved address of protected host %s (%s)' % (name, field))
+            addresses.protected.setdefault(addr, addresses.holders[addr])
 
 
 def _check_room_net(room, where, who, errors):
@@ -172,6 +174,20 @@ def _check_camera_address(cam, where, who, nets, addresses, errors):
     return fits
 
 
+def _check_current_address(cam, where, who, addresses, errors):
+    """Where the camera is reached now (its ansible_host) must never be a protected server."""
+    current = cam.get('current_address')
+    if current in (None, ''):
+        return
+    try:
+        addr = ipaddress.IPv4Address(str(current))
+    except ValueError:
+        return  # a host name: nothing the plan can compare
+    if addr in addresses.protected:
+        errors.append("%s.current_address: %s%s is %s: no request may be sent there (fix the camera's ansible_host)"
+                      % (where, addr, who, addresses.protected[addr]))
+
+
 def _check_cameras(cameras, nets, addresses, errors):
     planned = []
     names = {}
@@ -202,6 +218,7 @@ def _check_cameras(cameras, nets, addresses, errors):
                 errors.append('%s.hostname: %r%s is also the host name of camera %s (cameras[%d].hostname)'
                               % (where, hostname, who, other, index))
             hostnames.setdefault(hostname.lower(), (name, i))
+        _check_current_address(cam, where, who, addresses, errors)
         fits = _check_camera_address(cam, where, who, nets, addresses, errors)
         if fits:
             entry.update(prefix_length=fits[0], gateway=fits[1])

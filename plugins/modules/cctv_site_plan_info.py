@@ -42,8 +42,9 @@ options:
   cameras:
     description:
       - The cameras, each with C(name), C(room), C(address) (the planned address), optionally
-        C(hostname) and C(has_credentials) (default true; pass whether the vault gives the camera
-        a password, never the password itself).
+        C(hostname), C(current_address) (where the camera answers now, its C(ansible_host): never a
+        protected host's address; a host name is not compared) and C(has_credentials) (default
+        true; pass whether the vault gives the camera a password, never the password itself).
     type: list
     elements: dict
     required: true

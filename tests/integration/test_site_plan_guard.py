@@ -39,16 +39,33 @@ def guarded_site(free_blocks):
     database.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     database.bind((room + '.5', 5432))
     database.listen(8)
-    with database, camsim.Site.from_dict({'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 0.5},
-                                          'cameras': cameras}) as site:
-        site.factory, site.room = factory, room
+    # A trap on the server's address at the cameras' ONVIF port: any request sent there is seen.
+    trap = socket.socket()
+    trap.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    trap.bind((room + '.5', HTTP_PORT))
+    trap.listen(8)
+    trap.setblocking(False)
+    with database, trap, camsim.Site.from_dict({'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 0.5},
+                                                'cameras': cameras}) as site:
+        site.factory, site.room, site.trap = factory, room, trap
         yield site
 
 
-def inventory(site, run_dir, planned_a):
-    camera = {'onvif_username': 'admin', 'camera_vendor': 'hikvision'}
+def contacted(trap):
+    """Whether anything connected to the trap on the protected server's address."""
+    try:
+        conn, dummy = trap.accept()
+    except BlockingIOError:
+        return False
+    conn.close()
+    return True
+
+
+def inventory(site, run_dir, planned_a, current_a=None):
+    camera = {'onvif_username': 'admin', 'camera_vendor': 'hikvision', 'camera_position': 'Pintu masuk'}
     return {'all': {
-        'vars': dict(SITE, cctv_run_record=str(run_dir / 'record.json'),
+        'vars': dict(SITE, cctv_run_dir=str(run_dir), cctv_run_record=str(run_dir / 'record.json'),
+                     cctv_asset_database=str(run_dir / 'aset.sqlite3'),
                      ansible_python_interpreter='{{ ansible_playbook_python }}'),
         'children': {
             'cameras': {
@@ -56,7 +73,8 @@ def inventory(site, run_dir, planned_a):
                 'children': {'room_server': {
                     'vars': {'room_name': 'Ruang Server', 'room_subnet': site.room + '.0/24', 'room_gateway': site.room + '.1'},
                     'hosts': {
-                        'cam-a': dict(camera, ansible_host=site.factory + '.64', camera_address=planned_a, camera_hostname='cam-a'),
+                        'cam-a': dict(camera, ansible_host=current_a or site.factory + '.64', camera_address=planned_a,
+                                      camera_hostname='cam-a'),
                         'cam-b': dict(camera, ansible_host=site.factory + '.65', camera_address=site.room + '.12',
                                       camera_hostname='cam-b'),
                     }}}},
@@ -92,6 +110,7 @@ def test_step3_alone_refuses_a_camera_planned_onto_a_protected_server(tmp_path, 
     assert 'Check the site plan' in result.stdout, result
     assert 'Mark step 3 started' not in result.stdout, result
     assert 'Find the camera' not in result.stdout, result
+    assert not contacted(guarded_site.trap)
 
 
 @pytest.mark.parametrize('playbook', ['step2_mount', 'step5_activate'])
@@ -125,3 +144,18 @@ def test_checked_once_per_run_unless_the_plan_changes(tmp_path, run_playbook, gu
     assert runs[0].split('\n\n')[0].strip().endswith('ok: [cam-a -> localhost]'), result
     assert 'skipping: [cam-a]' in runs[1].split('\n\n')[0], result
     assert ('cameras[0].address: %s (camera cam-a) is the reserved address of protected host db-utama' % server) in runs[2], result
+
+
+def test_step2_alone_never_contacts_a_camera_whose_inventory_address_is_a_protected_server(tmp_path, run_playbook, guarded_site):
+    # The planned address is fine, but the camera's ansible_host (where it is reached now) is the server's.
+    server = guarded_site.room + '.5'
+    prepared = run_playbook(step('step1_prepare'), inventory=inventory(guarded_site, tmp_path / 'run', guarded_site.room + '.11'))
+    assert prepared.rc == 0, prepared
+    before = snapshot(guarded_site)
+    result = run_playbook(step('step2_mount'), inventory=inventory(guarded_site, tmp_path / 'run', guarded_site.room + '.11', server),
+                          extra_args=['-e', 'mount_attested_by=Budi Santoso'])
+
+    assert result.rc != 0, result
+    assert not contacted(guarded_site.trap), result
+    assert snapshot(guarded_site) == before
+    assert ('cameras[0].current_address: %s (camera cam-a) is the reserved address of protected host db-utama' % server) in result.stdout, result

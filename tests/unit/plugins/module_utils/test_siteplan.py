@@ -163,3 +163,15 @@ def test_protected_address_errors_name_field_and_value():
 def test_each_camera_error_names_the_field_and_value(change, message):
     errors = errors_of(camera_list=cameras(c1=change))
     assert errors == ([message] if message else [])
+
+
+@pytest.mark.parametrize('current, message', [
+    ('127.0.10.5', 'cameras[0].current_address: 127.0.10.5 (camera cam-srv-01) is the reserved address of protected host db-utama'
+                   ' (protected[0].address): no request may be sent there (fix the camera\'s ansible_host)'),
+    ('127.0.1.64', None),
+    ('cam-srv-01.local', None),   # a name: nothing the plan can compare
+    (None, None),
+])
+def test_a_camera_is_never_reached_at_a_protected_address(current, message):
+    errors = errors_of(camera_list=cameras(c0={'current_address': current}, c1={'current_address': '127.0.1.64'}))
+    assert errors == ([message] if message else [])
