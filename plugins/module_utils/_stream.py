@@ -30,7 +30,6 @@ Other rules
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 from urllib.parse import urlsplit
 
@@ -39,12 +38,10 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._http import is_stal
 
 USER_AGENT = 'dukcapil.cctv onvif_stream_check'
 DEFAULT_PORTS = {'rtsp': 554, 'http': 80, 'https': 443}
-MAX_HEADER_BYTES = 64 * 1024
 MAX_SDP_BYTES = 1024 * 1024
 MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024
 # RTP payload types with a static meaning (RFC 3551), for an SDP without a=rtpmap.
 STATIC_VIDEO_PAYLOADS = {'26': 'JPEG', '31': 'H261', '32': 'MPV', '33': 'MP2T', '34': 'H263'}
-
 
 
 # ---------------------------------------------------------------------------------- errors --

@@ -87,6 +87,7 @@ CAPABILITY_NAMESPACES = {
 
 DEVICE_SERVICE_PATH = '/onvif/device_service'
 
+
 def to_plain(value):
     """Reply data -> dicts, lists, str, int, float, bool, None (lxml elements become their text)."""
     if isinstance(value, dict):
@@ -242,6 +243,8 @@ class OnvifClient:
         Date header, or the controller clock when there is none), so a clock the guess missed
         is as likely as a wrong password: the message says which guess was used.
         """
+        if 'wsse' not in self._modes():
+            return refused  # HTTP Digest does not depend on the clock
         offset = self._offset.total_seconds() if self._offset is not None else 0.0
         if self._offset_source == 'http-date' and abs(offset) > CLOCK_HINT_SECONDS:
             hint = ('; the camera refuses to tell its clock without credentials, and its HTTP Date header says it is '
@@ -487,12 +490,7 @@ class OnvifClient:
         if anonymous:
             return self._attempt(operation, invoke, None)
         self._ensure_clock()
-        if self.auth_used:
-            modes = [self.auth_used]
-        elif self.auth_mode == 'auto':
-            modes = ['wsse', 'digest']
-        else:
-            modes = [self.auth_mode]
+        modes = self._modes()
         refused = None
         for mode in modes:
             try:
@@ -511,6 +509,12 @@ class OnvifClient:
                 self.username, ' and '.join(AUTH_NAMES[m] for m in modes), refused.detail)
         raise OnvifAuthError(cause, self.device, operation, fault=refused.fault, http_status=refused.http_status,
                              device_date=refused.device_date)
+
+    def _modes(self):
+        """The auth modes a signed request tries, in order: what worked before, else what auth_mode allows."""
+        if self.auth_used:
+            return [self.auth_used]
+        return ['wsse', 'digest'] if self.auth_mode == 'auto' else [self.auth_mode]
 
     def _attempt(self, operation, invoke, mode):
         self._mode = mode

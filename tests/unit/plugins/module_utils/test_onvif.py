@@ -362,6 +362,14 @@ def test_case10_clock_named_as_the_likely_cause_when_signing_still_fails(http_da
     assert cam.password not in message
 
 
+def test_case10_no_clock_hint_for_http_digest():
+    with FakeCamera(auth='digest', clock_offset=7200, preauth=()) as cam:
+        with make_client(cam, auth_mode='digest', password='Wrong-Passw0rd') as client:
+            with pytest.raises(OnvifAuthError) as exc:
+                _onvif.get_clock(client)
+    assert 'clock' not in str(exc.value).split('failed:')[1]
+
+
 def test_case10_clock_hours_off_by_http_date_is_named_when_refused():
     with FakeCamera(auth='wsse', clock_offset=7200, preauth=()) as cam:
         with make_client(cam, auth_mode='wsse', password='Wrong-Passw0rd') as client:
