@@ -296,3 +296,23 @@ def test_html_in_headless_chromium(record, run_dir, tmp_path):
         assert view['facts_hash'] in squashed(unicodedata.normalize('NFKC', text))
     reader = PdfReader(str(printed))
     assert abs(float(reader.pages[0].mediabox.width) - 595.3) < 2  # A4
+
+
+# Issue 10 case 1: a step whose every camera failed was never closed; a failed camera lacks facts.
+
+def test_a_step_never_closed_shows_not_completed_and_a_failed_camera_is_listed(record, run_dir):
+    del record['steps']['5']['result']
+    record['cameras'].append({'name': 'CAM-SRV-03', 'room': record['rooms'][0]['name'], 'position': 'lorong rak'})
+    record['problems'].append({'step': 2, 'camera': 'CAM-SRV-03', 'text': 'GetUsers: SOAP fault'})
+    view = _report.build(record, base_dir=str(run_dir), language='en')
+    doc = view['document']
+    assert [s['status'] for s in doc['steps'] if s['number'] == 5] == ['not_completed']
+    assert doc['complete'] is False
+    assert 'step 5: step 5 was not completed' in doc['open_problems']
+    assert 'step 2, CAM-SRV-03: GetUsers: SOAP fault' in doc['open_problems']
+    assert 'step 3, CAM-SRV-03: the factory credentials are not proven removed: the camera may still open with its ' \
+           'factory user and password' in doc['open_problems']
+    assert [row['alt'] for row in view['cameras']['rows']] == ['CAM-SRV-01', 'CAM-SRV-02', 'CAM-SRV-03']
+    html = _report.render_html(view)
+    html = html.decode('utf-8') if isinstance(html, bytes) else html
+    assert 'Not completed' in html and 'CAM-SRV-03' in html and 'GetUsers: SOAP fault' in html
