@@ -42,7 +42,7 @@ options:
   cameras:
     description:
       - The cameras, each with C(name), C(room), C(address) (the planned address), optionally
-        C(hostname), C(current_address) (where the camera answers now, its C(ansible_host): never a
+        C(hostname), C(current_address) (where the camera answers now, its C(ansible_host), never a
         protected host's address; a host name is not compared) and C(has_credentials) (default
         true; pass whether the vault gives the camera a password, never the password itself).
     type: list
