@@ -584,8 +584,8 @@ class CameraIpJob:
         if 'clock_offset_seconds' in fields and offset is not None and abs(offset) > plan.clock_max_offset:
             raise NotAppliedError('%s accepted SetSystemDateAndTime %s (the controller\'s UTC time) but its clock is still %s s '
                                   'off (more than clock_max_offset=%d): the clock step did not take; set the camera clock '
-                                  'by hand or check its time source' % (client.device, ' then '.join(steps), offset,
-                                                                         plan.clock_max_offset))
+                                  'by hand or check its time source'
+                                  % (client.device, ' then '.join(steps), offset, plan.clock_max_offset))
         self.event('SetSystemDateAndTime %s%s; the camera clock is now %s s off' % (
             ' then '.join(steps), ' (time zone %s)' % timezone if plan.timezone else '', offset))
         return offset

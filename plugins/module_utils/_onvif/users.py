@@ -437,15 +437,15 @@ def manage(params, check_mode, logins):
     if client is not None and not before and not has_no_users(logins):
         # Activated, yet it lists nobody (Pelco answers GetUsers without any User): nothing can be planned safely.
         raise AccountError('the camera lists no account (GetUsers is empty) although it accepted the login of %r; '
-                                    'accounts it does not list cannot be managed' % client.username, device=logins.device)
+                           'accounts it does not list cannot be managed' % client.username, device=logins.device)
     activation = not before
     if activation and params['level'] not in (None, 'Administrator'):
         raise AccountError('level: the first account of a camera must be an Administrator, not %r' % params['level'],
-                                    device=logins.device)
+                           device=logins.device)
 
     if present and params['vendor'] == 'auto' and logins.identity:  # the vendor's password limits, before any change
         check_password_policy(password, name, params['password_policy'],
-                                       vendor_of(logins.identity['manufacturer']))
+                              vendor_of(logins.identity['manufacturer']))
     if factory is None and params['factory_username'] is None and logins.identity:
         factory = factory_login(params, logins.identity['manufacturer'])
         refuse_factory_password(params, factory)
@@ -462,7 +462,7 @@ def manage(params, check_mode, logins):
         change = plan(before, params, password_works)
     if change and change['action'] == 'delete' and client.username == name:
         raise AccountError('refusing to remove the account %r: this task logged in with it; log in as another '
-                                    'Administrator (username/password)' % name, device=logins.device)
+                           'Administrator (username/password)' % name, device=logins.device)
     factory_before, factory_after = factory_status(logins, factory, before, params, password_works, change)
     after = predict(before, name, change)
 
@@ -480,7 +480,7 @@ def manage(params, check_mode, logins):
             proved = logins.attempt(name, password)
             if proved is None:
                 raise AccountError('the camera accepted the new password of %r but refuses it at login' % name,
-                                            device=logins.device)
+                                   device=logins.device)
             if activation or client.username == name:
                 reader = proved
         after = get_users(reader)
