@@ -18,7 +18,7 @@ LOG = logging.getLogger("camsim.camera")
 #: Fields kept across restarts by ``--persist`` (the camera's "flash").
 PERSISTED = ("address", "prefix_length", "dhcp", "gateway", "hostname", "hostname_from_dhcp",
              "dns", "ntp", "clock_offset", "date_time_type", "daylight_savings", "timezone",
-             "users", "pending_network")
+             "users", "pending_network", "native")
 
 
 def _digest_int(name, salt):
@@ -70,7 +70,10 @@ class Camera:
         self.date_time_type = p.get("date_time_type", "Manual")
         self.daylight_savings = bool(p.get("daylight_savings"))
         self.timezone = entry.get("timezone") or p["timezone"]
-        # users and faults
+        # users and faults; ``native`` holds the vendor API's own state (web users of
+        # ISAPI / Dahua, ONVIF switched on or off, device name), see camsim.firstboot
+        self.first_boot = entry.get("first_boot") or "factory_password"
+        self.native = {}
         self.users = self._initial_users(entry)
         self.faults = entry["faults"]
         self.quirks = entry.get("quirks") or {}
@@ -93,33 +96,74 @@ class Camera:
         mac_hex = self.mac.replace(":", "").upper()
         values = {"model": self.personality["model"], "mac": self.mac, "mac_hex": mac_hex,
                   "mac_hex_lower": mac_hex.lower(),
+                  "serial": getattr(self, "serial", ""),
                   "serial_tail": getattr(self, "serial", "")[-5:]}
         values.update(extra)
         return template.format(**values)
 
     def _initial_users(self, entry):
+        """The ONVIF users at first start (and ``native`` for the vendor-API modes)."""
         p = self.personality
         users = [dict(u) for u in entry.get("users") or []]
+        mode = self.first_boot
         activated = entry.get("activated")
         if activated is None:
-            activated = not p["requires_activation"] or bool(entry.get("password"))
+            activated = mode == "factory_account" or bool(entry.get("password"))
+        password = str(entry.get("password") or p["factory_password"])
+        if mode in ("isapi", "devinit"):
+            # the web (ISAPI / Dahua) users are their own list; ONVIF users are separate
+            self.native["web_users"] = [{"id": 1, "username": p["factory_user"], "password": password,
+                                         "level": "Administrator"}] if activated else []
+            self.native["onvif_enabled"] = bool(entry.get("onvif_enabled", mode == "devinit"))
+            self.native["device_name"] = entry.get("hostname") or p.get("device_name", "IP CAMERA")
+            if mode == "devinit" and activated and not any(u["username"] == p["factory_user"] for u in users):
+                users.insert(0, {"username": p["factory_user"], "password": password,
+                                 "level": "Administrator"})
+            return users
         if activated and not any(u["username"] == p["factory_user"] for u in users):
-            users.insert(0, {"username": p["factory_user"],
-                             "password": str(entry.get("password") or p["factory_password"]),
+            users.insert(0, {"username": p["factory_user"], "password": password,
                              "level": "Administrator"})
         return users if activated or users else []
 
     @property
     def activated(self):
-        """False while an activation-requiring camera has no user (factory state)."""
-        return bool(self.users) or not self.personality["requires_activation"]
+        """False while the camera is in its factory state (no administrator yet): no ONVIF
+        user (profile_q), no web user (isapi, devinit), no VAPIX administrator (vapix)."""
+        mode = self.first_boot
+        if mode == "factory_account":
+            return bool(self.users) or not self.personality["requires_activation"]
+        if mode in ("isapi", "devinit"):
+            return bool(self.native.get("web_users"))
+        if mode == "vapix":
+            return any(u["level"] == "Administrator" for u in self.users)
+        return bool(self.users)
+
+    @property
+    def onvif_enabled(self):
+        """False while the vendor keeps ONVIF switched off (isapi: until Integrate)."""
+        if self.first_boot == "isapi":
+            return bool(self.native.get("onvif_enabled"))
+        return True
+
+    def find_web_user(self, username):
+        for user in self.native.get("web_users") or ():
+            if user["username"] == username:
+                return user
+        return None
 
     @property
     def credentials_note(self):
         """What a person needs to log in (never a non-factory password)."""
         p = self.personality
         if not self.activated:
-            return "not activated: CreateUsers sets the first admin"
+            return {"profile_q": "not activated: CreateUsers sets the first admin",
+                    "isapi": "not activated: ISAPI activation sets the admin password",
+                    "vapix": "needs setup: pwdgrp.cgi add creates the first administrator",
+                    "devinit": "not initialised: DevInit sets the admin password",
+                    }.get(self.first_boot, "no user")
+        if self.first_boot in ("isapi", "devinit"):
+            return "web admin set; ONVIF %s, ONVIF users: %s" % (
+                "on" if self.onvif_enabled else "off", ",".join(u["username"] for u in self.users) or "-")
         factory = self.find_user(p["factory_user"])
         if factory and factory["password"] == p["factory_password"]:
             return "%s/%s (factory)" % (p["factory_user"], p["factory_password"])
@@ -255,6 +299,7 @@ class Camera:
             "address": self.address, "http_port": self.http_port, "rtsp_port": self.rtsp_port,
             "device_url": self.device_url, "rtsp_url": self.rtsp_url, "serial": self.serial,
             "mac": self.mac, "hostname": self.hostname, "activated": self.activated,
+            "first_boot": self.first_boot, "onvif_enabled": self.onvif_enabled,
             "users": [{"username": u["username"], "level": u["level"]} for u in self.users],
             "credentials": self.credentials_note, "clock_offset": self.clock_offset,
             "pending_network": self.pending_network, "boot_count": self.boot_count,

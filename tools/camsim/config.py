@@ -16,7 +16,7 @@ DISCOVERY_PORT = 3702
 CAMERA_KEYS = frozenset((
     "name", "vendor", "address", "http_port", "rtsp_port", "reboot_seconds", "serial", "mac",
     "password", "activated", "clock_offset", "faults", "hostname", "location", "dhcp_address",
-    "prefix_length", "timezone", "users", "overrides", "quirks",
+    "prefix_length", "timezone", "users", "overrides", "quirks", "first_boot", "onvif_enabled",
 ))
 DEFAULT_KEYS = CAMERA_KEYS - {"name", "address", "serial", "mac", "dhcp_address"}
 FAULT_KEYS = frozenset((
@@ -46,6 +46,10 @@ SLOW_DRIP_LIMIT = 30.0
 SQUATTER_KEYS = frozenset(("address", "port", "banner", "status", "body"))
 SITE_KEYS = frozenset(("defaults", "cameras", "squatters", "control_port"))
 USER_LEVELS = ("Administrator", "Operator", "User", "Anonymous")
+#: How a camera leaves the factory (README "First boot"): ``native`` is the personality's own
+#: vendor way (its ``native_first_boot``); the others name the mechanism.
+FIRST_BOOT_MODES = ("factory_account", "profile_q", "isapi", "vapix", "devinit", "native")
+SADP_PORT = 37020
 BUILTIN_DEFAULTS = {"vendor": "generic", "http_port": 8000, "rtsp_port": 8554, "reboot_seconds": 2}
 
 
@@ -198,7 +202,24 @@ def _camera(raw, defaults, index):
     merged.update(entry.get("quirks") or {})
     entry["quirks"] = check_quirks(merged, what)
     entry["users"] = _users(entry.get("users"), what)
+    entry["first_boot"] = _first_boot(entry.get("first_boot"), personality, what)
+    if not isinstance(entry.get("onvif_enabled", False), bool):
+        raise SiteError("%s.onvif_enabled: true or false" % what)
     return entry
+
+
+def _first_boot(value, personality, what):
+    """The camera's first-boot mode: the site's value, else the personality's default."""
+    value = value or personality.get("first_boot", "factory_account")
+    if value not in FIRST_BOOT_MODES:
+        raise SiteError("%s.first_boot: %r is not one of %s" % (what, value, ", ".join(FIRST_BOOT_MODES)))
+    native = personality.get("native_first_boot", "profile_q")
+    if value == "native":
+        value = native
+    if value not in ("factory_account", "profile_q", native):
+        raise SiteError("%s.first_boot: %s is not how a %s camera boots (use factory_account, "
+                        "profile_q or %s)" % (what, value, personality["name"], native))
+    return value
 
 
 def _squatter(raw, index):
@@ -225,6 +246,8 @@ def _check_endpoints(cameras, squatters):
         claim(("tcp", camera["address"], camera["http_port"]), "camera " + camera["name"])
         claim(("tcp", camera["address"], camera["rtsp_port"]), "camera " + camera["name"])
         via = camera["quirks"].get("discovery_via")
+        if camera["personality"].get("sadp") and via is None:
+            claim(("udp", camera["address"], SADP_PORT), "camera " + camera["name"])
         if via is None:
             claim(("udp", camera["address"], DISCOVERY_PORT), "camera " + camera["name"])
             continue

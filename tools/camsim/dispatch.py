@@ -71,8 +71,10 @@ def _answer(ctx, op, element, quirks):
 def authorize(camera, op, header, request):
     """Return the calling user, or raise the NotAuthorized fault the camera would send."""
     if not camera.activated:
+        if camera.first_boot != "profile_q":
+            raise SoapFault("NotAuthorized", http_status=401)  # nobody can log in yet
         if op.name == "CreateUsers":
-            return None  # ONVIF core: a device without users lets the first one be created
+            return None  # ONVIF Profile Q: a device without users lets the first one be created
         raise SoapFault("NotActivated")
     reasons = []
     user = None

@@ -4,7 +4,7 @@ import asyncio
 import logging
 import socket
 
-from . import discovery, httpd, rtsp
+from . import discovery, httpd, rtsp, sadp
 from .webapp import camera_handler
 
 LOG = logging.getLogger("camsim.camera")
@@ -20,7 +20,7 @@ class Blackhole:
     is bound and never read, so a Probe gets no answer (and no ICMP port unreachable).
     """
 
-    def __init__(self, address, tcp_ports, udp_port=None):
+    def __init__(self, address, tcp_ports, udp_ports=()):
         self.sockets = []
         try:
             for port in tcp_ports:
@@ -36,7 +36,7 @@ class Blackhole:
                     filler.connect((address, port))
                 except BlockingIOError:
                     pass
-            if udp_port is not None:
+            for udp_port in udp_ports:
                 silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 self.sockets.append(silent)
                 silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -58,7 +58,8 @@ class CameraListeners:
         self.camera = camera
         camera.runtime = self
         self._servers = []
-        self._udp = None
+        self.udp = None          # WS-Discovery socket (public: the site's multicast listener uses it)
+        self.sadp = None         # SADP socket (personalities with ``sadp: true``)
         self._connections = set()
         self._reboot_task = None
         self._blackhole = None
@@ -72,21 +73,26 @@ class CameraListeners:
                 camera.personality.get("http_server", ""), self._connections))
             self._servers.append(await rtsp.start_server(camera, self._connections))
             if not camera.quirks.get("discovery_via"):
-                self._udp = await discovery.start(camera)
+                self.udp = await discovery.start(camera)
+                if camera.personality.get("sadp"):
+                    self.sadp = await sadp.start(camera)
         except OSError:
             await self.close()
             raise
         camera.boot_count += 1
         camera.status = "running"
+        discovery.announce(camera, discovery.hello)
 
     async def close(self):
         """Stop listening and cut open connections (the camera "goes silent")."""
         servers, self._servers = self._servers, []
         for server in servers:
             server.close()
-        if self._udp is not None:
-            self._udp.close()   # the socket itself is closed on the next loop iteration
-            self._udp = None
+        udp, self.udp, sadp_socket, self.sadp = self.udp, None, self.sadp, None
+        for transport in (udp, sadp_socket):
+            if transport is not None:
+                transport.close()   # the socket itself is closed on the next loop iteration
+        if udp is not None or sadp_socket is not None:
             await asyncio.sleep(0)
         for writer in list(self._connections):
             writer.transport.abort()
@@ -126,11 +132,12 @@ class CameraListeners:
         camera = self.camera
         old = camera.address
         LOG.info("%s: rebooting (silent for %.1f s)", camera.name, camera.reboot_seconds)
+        discovery.announce(camera, discovery.bye)
         await self.close()
         camera.status = "rebooting"
         try:
             self._blackhole = Blackhole(old, (camera.http_port, camera.rtsp_port),
-                                        None if camera.quirks.get("discovery_via") else discovery.PORT)
+                                        self._udp_ports())
         except OSError as exc:  # then it refuses instead; still silent
             LOG.warning("%s: cannot hold %s silent during the reboot: %s", camera.name, old, exc)
         try:
@@ -153,6 +160,12 @@ class CameraListeners:
             return
         LOG.info("%s: up again on %s%s", camera.name, camera.address,
                  "" if camera.address == old else " (was %s)" % old)
+
+    def _udp_ports(self):
+        camera = self.camera
+        if camera.quirks.get("discovery_via"):
+            return ()
+        return (discovery.PORT, sadp.PORT) if camera.personality.get("sadp") else (discovery.PORT,)
 
     def _end_blackhole(self):
         if self._blackhole is not None:

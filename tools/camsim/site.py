@@ -17,7 +17,7 @@ import resource
 import signal
 import threading
 
-from . import httpd
+from . import discovery, httpd, mcast, sadp
 from .camera import Camera
 from .config import SiteError, check_loopback, load_site_dict, load_site_file
 from .control import control_handler
@@ -45,6 +45,7 @@ class Site:
         self.control_port = config.get("control_port") if control_port is None else control_port
         self.control_url = None
         self._servers = []
+        self._groups = []      # multicast listeners on lo (WS-Discovery, SADP)
         self._loop = None
         self._thread = None
         self._save_handle = None
@@ -113,6 +114,8 @@ class Site:
         jobs += [self._open_squatter(s) for s in self.squatters]
         results = await asyncio.gather(*jobs, return_exceptions=True)
         errors = [r for r in results if isinstance(r, BaseException)]
+        if not errors:
+            await self._join_groups()
         if not errors and self.control_port is not None:
             try:
                 server = await httpd.start_server(control_handler(self), "127.0.0.1",
@@ -129,7 +132,22 @@ class Site:
                             + (" (and %d more)" % (len(errors) - 5) if len(errors) > 5 else ""))
         LOG.info("site up: %d cameras, %d squatters", len(self.cameras), len(self.squatters))
 
+    async def _join_groups(self):
+        """Answer multicast WS-Discovery Probes (and SADP inquiries when a camera speaks
+        SADP) sent to 239.255.255.250 on lo (``camsim.mcast``)."""
+        cameras = list(self.cameras.values())
+        groups = [(discovery.PORT, discovery.answer_multicast, "WS-Discovery")]
+        if any(c.personality.get("sadp") for c in cameras):
+            groups.append((sadp.PORT, sadp.answer_multicast, "SADP"))
+        for port, answer, what in groups:
+            transport = await mcast.listen(port, lambda data, addr, answer=answer: answer(cameras, data, addr), what)
+            if transport is not None:
+                self._groups.append(transport)
+
     async def stop_async(self):
+        groups, self._groups = self._groups, []
+        for transport in groups:
+            transport.close()
         await asyncio.gather(*(c.runtime.shutdown() for c in self.cameras.values()
                                if c.runtime is not None), return_exceptions=True)
         servers, self._servers = self._servers, []
