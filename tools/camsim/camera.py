@@ -74,6 +74,7 @@ class Camera:
         # ISAPI / Dahua, ONVIF switched on or off, device name), see camsim.firstboot
         self.first_boot = entry.get("first_boot") or "factory_password"
         self.native = {}
+        self.volatile = {}   # vendor-API state lost at restart (challenges, sessions, keys)
         self.users = self._initial_users(entry)
         self.faults = entry["faults"]
         self.quirks = entry.get("quirks") or {}

@@ -27,6 +27,24 @@ def _password_classes(password):
     return len(kinds)
 
 
+def password_problem(camera, password, username=None):
+    """Why ``password`` breaks the camera's password policy (a sentence), or None. Used by
+    the vendor APIs (ISAPI, VAPIX, Dahua), which answer in their own formats."""
+    policy = camera.personality.get("password_policy") or {}
+    if len(password) > policy.get("max_length", 64):
+        return "the password is longer than %d characters" % policy.get("max_length", 64)
+    if len(password) < policy.get("min_length", 1):
+        return "the password is shorter than %d characters" % policy.get("min_length", 1)
+    if _password_classes(password) < policy.get("min_classes", 1):
+        return "the password needs %d kinds of characters" % policy.get("min_classes", 1)
+    forbidden = sorted(set(password) & set(policy.get("forbidden", "")))
+    if forbidden:
+        return "the password contains %s" % " ".join(forbidden)
+    if username and policy.get("min_classes", 1) > 1 and password.lower() in (username.lower(), username.lower()[::-1]):
+        return "the password equals the user name"
+    return None
+
+
 def check_password(camera, password):
     """Raise the camera's fault when ``password`` breaks its password policy."""
     policy = camera.personality.get("password_policy") or {}

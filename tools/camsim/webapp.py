@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from . import snapshot
+from . import dahua, isapi, snapshot, vapix
 from .auth import LEVELS, AuthError
 from .config import SLOW_DRIP_LIMIT
 from .dispatch import handle_soap
@@ -81,6 +81,12 @@ def camera_handler(camera):
 
     async def route(request):
         path = request.path
+        for vendor_api in (isapi, vapix, dahua):
+            if vendor_api.handles(camera, path):
+                return await vendor_api.handle(camera, request)
+        if path in soap and not camera.onvif_enabled:
+            # ONVIF switched off (Hikvision before Integrate): the service is not there
+            return Response(int(camera.personality.get("onvif_off_status", 404)), b"Not Found\n")
         if path in soap:
             if request.method != "POST":
                 return Response(405, b"Method Not Allowed\n", headers=[("Allow", "POST")])
