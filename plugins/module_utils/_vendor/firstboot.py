@@ -152,8 +152,8 @@ def run(params, check_mode, onvif=None, http_class=None, sleep=None, clock=None,
         after = api.read()
         left = api.plan(after)
         if left or not after['onvif_login']:
-            raise OnvifStillRefused('ONVIF still refuses %r after: %s (still to do: %s)' % (
-                params['username'], '; '.join(api.done) or 'no change', ', '.join(left) or 'nothing'),
+            raise OnvifStillRefused('ONVIF still refuses %r after the vendor steps %s (the read-back still asks for: %s)'
+                                    % (params['username'], ', '.join(steps), ', '.join(left) or 'nothing'),
                 vendor=vendor, step='ONVIF login after first boot', device=api.device)
     else:
         after = predict(api, before, steps)

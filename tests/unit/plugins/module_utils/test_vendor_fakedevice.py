@@ -183,6 +183,9 @@ class FakeDevice:
     # ------------------------------------------------------------------ Dahua
     def dahua(self, client, method, path, url, body, auth):
         s = self.state
+        if path not in ('/OutsideCmd', '/RPC2_Login', '/RPC2'):
+            # D3: an uninitialised camera answers every CGI with 401 "Invalid Authority!".
+            return Answer(401 if s['init'] & 3 == 1 else 404, 'Invalid Authority!' if s['init'] & 3 == 1 else '')
         call = json.loads(body)
         m, params = call['method'], call.get('params')
         if s['notify_once']:
