@@ -61,7 +61,7 @@ def validate(params, vendor):
 def _from_discovery(entry):
     if not isinstance(entry, dict) or not entry:
         return None, None
-    if entry.get('vendor') in VENDORS and 'sadp' in (entry.get('found_by') or ['sadp']):
+    if entry.get('vendor') in VENDORS and entry.get('protocol') == 'sadp':
         return entry['vendor'], 'SADP answer (discovery.vendor=%s)' % entry['vendor']
     texts = [str(s) for s in entry.get('scopes') or []] + [str(entry.get('maker') or '')]
     for vendor, pattern in SCOPE_PATTERNS:

@@ -323,7 +323,7 @@ def test_auto_says_which_evidence_it_used(camera, run_module, vendor, evidence):
 def test_auto_from_discovery_entry_makes_no_probe(camera, run_module):
     device = camera('hikvision')
     result, failed = run_module(cctv_camera_activation.main, args('auto', discovery={
-        'vendor': 'hikvision', 'serial': 'DS-2CD0001', 'activated': False, 'found_by': ['sadp']}), check_mode=True)
+        'vendor': 'hikvision', 'serial': 'DS-2CD0001', 'activated': False, 'protocol': 'sadp'}), check_mode=True)
     assert not failed and result['vendor'] == 'hikvision' and 'SADP answer' in result['vendor_evidence'][0]
     assert device.log[0][1] == '/SDK/activateStatus'
 
