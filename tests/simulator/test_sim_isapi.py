@@ -217,3 +217,18 @@ def test_site_rejects_a_first_boot_of_another_vendor(take_addresses):
     with pytest.raises(camsim.SiteError, match="first_boot: vapix is not how a hikvision camera boots"):
         camsim.Site.from_dict({"cameras": [{"name": "x", "vendor": "hikvision", "first_boot": "vapix",
                                             "address": take_addresses()[0]}]})
+
+
+def test_activation_and_onvif_switch_survive_a_restart_with_persist(make_site, take_addresses, tmp_path):
+    entry = {"name": "persisted-hik", "vendor": "hikvision", "first_boot": "isapi", "activated": False,
+             "address": take_addresses()[0]}
+    flash = str(tmp_path / "flash.json")
+    site = make_site([entry], persist=flash)
+    camera = site.cameras["persisted-hik"]
+    assert hik_activate(camera, PASSWORD).status_code == 200
+    isapi(camera, "PUT", "/ISAPI/System/Network/Integrate", "<Integrate><ONVIF><enable>true</enable></ONVIF></Integrate>")
+    site.stop()
+    again = make_site([entry], persist=flash).cameras["persisted-hik"]
+    assert again.activated and again.onvif_enabled
+    assert isapi(again, "GET", "/ISAPI/System/deviceInfo").status_code == 200
+    assert "Kamera" not in again.summary()["credentials"]
