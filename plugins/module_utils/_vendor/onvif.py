@@ -7,7 +7,8 @@
 * :meth:`OnvifAccounts.login_works` -- the proof: log in with the ONVIF account and read the
   account list (GetUsers needs an Administrator, the level the later steps need).
 * :meth:`OnvifAccounts.anonymous_users` -- GetUsers without credentials: ``[]`` on a device in
-  the ONVIF Profile Q factory default state, None when the device refuses anonymous access.
+  the ONVIF Profile Q factory default state (or one whose refusal says it is not activated),
+  None when the device refuses anonymous access.
 * :meth:`OnvifAccounts.create_first_admin` -- Profile Q activation (anonymous CreateUsers). Profile
   Q was deprecated by ONVIF in 2022; it stays for devices that implement it (vendor ``onvif``).
 * :meth:`OnvifAccounts.ensure_user` -- CreateUsers or SetUser as an existing administrator, the
@@ -18,7 +19,7 @@
 from __future__ import annotations
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import (
-    OnvifAuthError, OnvifClient, OnvifError, get_users,
+    OnvifAuthError, OnvifClient, OnvifError, get_users, users as onvif_users,
 )
 from ansible_collections.dukcapil.cctv.plugins.module_utils._vendor.base import (
     VendorConnectionError, VendorError, VendorRefused,
@@ -71,8 +72,9 @@ class OnvifAccounts:
         try:
             with self._client('', '') as client:
                 listed = client.call_anonymous('device', 'GetUsers')
-        except OnvifAuthError:
-            return None
+        except OnvifAuthError as exc:
+            # A refusal that says "not activated" is positive evidence of no users (onvif_camera_user's rule).
+            return [] if onvif_users.is_not_activated(exc.fault) else None
         except OnvifError as exc:
             raise self._error(step, exc, vendor) from None
         listed = listed if isinstance(listed, list) else [listed] if listed else []

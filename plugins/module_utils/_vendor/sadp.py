@@ -123,7 +123,9 @@ def inquire(params, clock=time.monotonic):
                 raise SadpError('multicast_interface: %s is not an address of this host (%s)'
                                 % (interface, exc.strerror or exc)) from None
             sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(interface))
-            sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+            # TTL 1: never beyond the link; on loopback 0, so only the host's own copy is delivered.
+            loopback = ipaddress.IPv4Address(interface).is_loopback
+            sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 0 if loopback else 1)
             sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
             listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             sockets.append(listener)
