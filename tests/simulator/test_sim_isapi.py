@@ -226,7 +226,8 @@ def test_activation_and_onvif_switch_survive_a_restart_with_persist(make_site, t
     site = make_site([entry], persist=flash)
     camera = site.cameras["persisted-hik"]
     assert hik_activate(camera, PASSWORD).status_code == 200
-    isapi(camera, "PUT", "/ISAPI/System/Network/Integrate", "<Integrate><ONVIF><enable>true</enable></ONVIF></Integrate>")
+    isapi(camera, "PUT", "/ISAPI/System/Network/Integrate",
+          "<Integrate><ONVIF><enable>true</enable></ONVIF></Integrate>")
     site.stop()
     again = make_site([entry], persist=flash).cameras["persisted-hik"]
     assert again.activated and again.onvif_enabled

@@ -12,7 +12,7 @@ import uuid
 import pytest
 from lxml import etree
 
-from vendorlib import (base, collect, hik_activate, isapi, loopback_multicast_socket, sadp_inquiry,
+from vendorlib import (collect, hik_activate, isapi, loopback_multicast_socket, sadp_inquiry,
                        ws_probe_message)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,7 +53,8 @@ def test_multicast_probe_is_answered_by_every_personality(make_site, take_addres
     with loopback_multicast_socket() as sock:
         message_id, probe = ws_probe_message()
         sock.sendto(probe, ("239.255.255.250", 3702))
-        received = collect(sock, 2.0, until=lambda got: len(_messages(got, "ProbeMatches/d:ProbeMatch", cameras)) >= 4)
+        received = collect(sock, 2.0,
+                           until=lambda got: len(_messages(got, "ProbeMatches/d:ProbeMatch", cameras)) >= 4)
     matches = _messages(received, "ProbeMatches/d:ProbeMatch", cameras)
     # the ISAPI camera keeps ONVIF off: silent on WS-Discovery (README "First boot")
     assert sorted(matches) == sorted(c.name for c in cameras if c.onvif_enabled)
@@ -110,8 +111,12 @@ def test_sadp_inquiry_is_answered_on_the_group_and_unicast(make_site, take_addre
     with loopback_multicast_socket(37020, join=True) as group, loopback_multicast_socket() as asker:
         probe_uuid, inquiry = sadp_inquiry()
         asker.sendto(inquiry, ("239.255.255.250", 37020))
-        unicast = _sadp_matches(collect(asker, 2.0, until=lambda got: len(_sadp_matches(got, cameras)) == 2), cameras)
-        on_group = _sadp_matches(collect(group, 1.0, until=lambda got: len(_sadp_matches(got, cameras)) == 2), cameras)
+
+        def both(got):
+            return len(_sadp_matches(got, cameras)) == 2
+
+        unicast = _sadp_matches(collect(asker, 2.0, until=both), cameras)
+        on_group = _sadp_matches(collect(group, 1.0, until=both), cameras)
     hik = [c for c in cameras if c.vendor == "hikvision"]
     assert sorted(unicast) == sorted(on_group) == sorted(c.name for c in hik)
     for camera in hik:
@@ -171,8 +176,9 @@ def _ip(*args, check=True):
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("ip"), reason="needs root and iproute2 (ip netns)")
 def test_nothing_leaves_lo_in_a_namespace_with_a_default_route():
     """In a network namespace the test builds (lo plus a veth pair mc0/mc1 inside it, mc0
-    carrying the default route; nothing connects it to the host), an unrestricted multicast sender goes out mc0 (control), while the
-    simulator's Hello, Bye, ProbeMatches and SADP answers never do."""
+    carrying the default route; nothing connects it to the host), an unrestricted multicast
+    sender goes out mc0 (control), while the simulator's Hello, Bye, ProbeMatches and SADP
+    answers never do."""
     name = "camsim-mc-%d-%s" % (os.getpid(), uuid.uuid4().hex[:6])
     if _ip("netns", "add", name, check=False).returncode != 0:
         pytest.skip("cannot create a network namespace here")
