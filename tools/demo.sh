@@ -62,5 +62,18 @@ for label, pattern in (("report (HTML)", "run/laporan/*.html"), ("report (PDF)",
         print("%-18s %s" % (label, path))
 agenda = record.get("agenda", {})
 print("%-18s %s (%s), report hash %s" % ("agenda entry", agenda.get("number"), agenda.get("date"), agenda.get("report_hash")))
+reports = sorted(glob.glob(os.path.join(demo, "run", "laporan", "*.json")))
+if reports:
+    report = json.load(open(reports[0]))
+    cameras = report["facts"]["cameras"]
+    print()
+    print("== Every planned camera in the report (%d), with its open problems" % len(cameras))
+    open_problems = report.get("open_problems", [])
+    for cam in cameras:
+        mine = [p for p in open_problems if ", %s: " % cam["name"] in p]
+        print("  %-12s %-16s %-15s %s" % (cam["name"], cam.get("room", "-"), cam.get("address", "-"),
+                                         "; ".join(mine) if mine else "ok"))
+    print("  installation: %s" % ("complete" if report.get("complete") else
+                                   "NOT complete, %d open problem(s)" % len(open_problems)))
 PY
 echo "== Done in $(( $(date +%s) - START )) s"
