@@ -32,12 +32,15 @@ EVIDENCE = {
 SYSTEMREADY = '/axis-cgi/systemready.cgi'
 PWDGRP = '/axis-cgi/pwdgrp.cgi'
 ROOT_PWD_SET = '/axis-cgi/param.cgi?action=list&group=root.Properties.API.Browser.RootPwdSetValue'
+PARAM = '/axis-cgi/param.cgi'
 
 
 class Axis(VendorApi):
     VENDOR = 'axis'
     ADMIN_USERNAME = 'root'
     EVIDENCE = EVIDENCE
+    ONVIF_HINT = ('. Whether AXIS OS keeps ONVIF accounts apart from the VAPIX ones is not established; check the '
+                  'ONVIF accounts in the web page')
 
     def device_status(self, response):
         if response is None or not response.body:
@@ -70,7 +73,7 @@ class Axis(VendorApi):
         if needsetup:
             return state
         if not self.root_password_set():
-            raise self.error(VendorRefused, 'administrator login (GET %s)' % ROOT_PWD_SET.split('?')[0],
+            raise self.error(VendorRefused, 'administrator login (GET %s)' % PARAM,
                              'the device already has an administrator and refuses %r with admin_password: set up by '
                              'someone else (or with another password); it is not set up again' % self.admin_username,
                              self.last_login)
@@ -85,7 +88,7 @@ class Axis(VendorApi):
         return self.last
 
     def root_password_set(self):
-        step = 'administrator login (GET %s)' % ROOT_PWD_SET.split('?')[0]
+        step = 'administrator login (GET %s)' % PARAM
         response = self.request(step, 'GET', ROOT_PWD_SET, auth=True)
         self.last_login = response
         if response.status == 401:
@@ -123,7 +126,7 @@ class Axis(VendorApi):
                              response)
         self.done.append('created the administrator %s' % self.admin_username)
         if not self.wait('administrator ready', self.params['ready_timeout'], self.root_password_set):
-            raise self.error(VendorError, 'administrator ready (GET %s)' % ROOT_PWD_SET.split('?')[0],
-                             'the new administrator %r does not log in after %d s' % (self.admin_username,
-                                                                                       self.params['ready_timeout']),
+            raise self.error(VendorError, 'administrator ready (GET %s)' % PARAM,
+                             'the new administrator %r does not log in after %d s'
+                             % (self.admin_username, self.params['ready_timeout']),
                              self.last_login)

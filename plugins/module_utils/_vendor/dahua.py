@@ -65,6 +65,8 @@ class Dahua(VendorApi):
     VENDOR = 'dahua'
     ADMIN_USERNAME = 'admin'
     EVIDENCE = EVIDENCE
+    ONVIF_HINT = ('. Newer Dahua firmware keeps ONVIF off, or its ONVIF accounts apart, and the API that changes '
+                  'that is not established (not supported by this collection yet): switch ONVIF on in the web page')
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -78,8 +78,8 @@ def detect(params, http_class=None):
     if vendor:
         return vendor, [why]
     client = (http_class or HttpClient)(params['hostname'], params['port'], use_tls=params['use_tls'],
-                        validate_certs=params['validate_certs'], timeout=params['timeout'],
-                        user_agent='dukcapil.cctv first boot')
+                                        validate_certs=params['validate_certs'], timeout=params['timeout'],
+                                        user_agent='dukcapil.cctv first boot')
     servers = []
     probes = (
         ('hikvision', 'GET', hikvision.ACTIVATE_STATUS, b'', None,
@@ -152,8 +152,9 @@ def run(params, check_mode, onvif=None, http_class=None, sleep=None, clock=None,
         after = api.read()
         left = api.plan(after)
         if left or not after['onvif_login']:
-            raise OnvifStillRefused('ONVIF still refuses %r after the vendor steps %s (the read-back still asks for: %s)'
-                                    % (params['username'], ', '.join(steps), ', '.join(left) or 'nothing'),
+            raise OnvifStillRefused(
+                'ONVIF still refuses %r after the vendor steps %s (the read-back still asks for: %s)%s'
+                % (params['username'], ', '.join(steps), ', '.join(left) or 'nothing', getattr(api, 'ONVIF_HINT', '')),
                 vendor=vendor, step='ONVIF login after first boot', device=api.device)
     else:
         after = predict(api, before, steps)
@@ -171,4 +172,3 @@ def run(params, check_mode, onvif=None, http_class=None, sleep=None, clock=None,
         'diff': {'before': before, 'after': after},
         'warnings': list(api.warnings),
     }
-

@@ -19,7 +19,8 @@
 from __future__ import annotations
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import (
-    OnvifAuthError, OnvifClient, OnvifError, get_users, users as onvif_users,
+    OnvifAuthError, OnvifClient, OnvifConnectionError, OnvifError, OnvifTimeoutError, get_users,
+    users as onvif_users,
 )
 from ansible_collections.dukcapil.cctv.plugins.module_utils._vendor.base import (
     VendorConnectionError, VendorError, VendorRefused,
@@ -42,8 +43,9 @@ class OnvifAccounts:
 
     @staticmethod
     def _error(step, exc, vendor):
-        cls = VendorConnectionError if exc.__class__.__name__ in ('OnvifConnectionError', 'OnvifTimeoutError',
-                                                                     'OnvifAddressRefused') else VendorError
+        cls = VendorError
+        if isinstance(exc, (OnvifConnectionError, OnvifTimeoutError)):
+            cls = VendorConnectionError
         return cls(exc.cause if getattr(exc, 'cause', None) else str(exc), vendor=vendor, step=step,
                    device=getattr(exc, 'device', None), http_status=getattr(exc, 'http_status', None),
                    device_status=getattr(exc, 'subcode', None))

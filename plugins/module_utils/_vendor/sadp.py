@@ -62,7 +62,8 @@ def parse_match(payload):
     doc = parse_xml(payload)
     if doc is None or local(doc.tag) != 'ProbeMatch':
         return None
-    get = lambda name: child_text(doc, name)  # noqa: E731
+    def get(name):
+        return child_text(doc, name)
     return {
         'probe_id': (get('Uuid') or '').upper(),
         'vendor': 'hikvision',

@@ -341,3 +341,10 @@ def test_auto_falls_back_to_onvif_and_to_the_server_header(camera, run_module):
     device.state['server'] = None
     vendor, evidence = firstboot.detect(args('auto', use_tls=False, validate_certs=True, timeout=5), fakes.FakeHttp)
     assert vendor == 'onvif' and 'plain ONVIF' in evidence[-1]
+
+
+def test_dahua_onvif_still_refused_names_the_missing_api(camera, run_module):
+    camera('dahua', refuse_after=True)
+    result, failed = run_module(cctv_camera_activation.main, args('dahua', username='admin', password=ADMIN))
+    assert failed and result['changed'] and result['done'] == ['initialised the device (administrator admin)']
+    assert "ONVIF still refuses 'admin'" in result['msg'] and 'not supported by this collection yet' in result['msg']
