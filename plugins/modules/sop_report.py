@@ -259,7 +259,7 @@ complete:
   type: bool
   sample: true
 open_problems:
-  description: The open problems, language-neutral (C(step N, subject: text)), as a reviewer accepts them.
+  description: "The open problems, language-neutral (C(step N, subject: text)), as a reviewer accepts them."
   returned: always
   type: list
   elements: str

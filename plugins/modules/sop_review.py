@@ -152,7 +152,7 @@ review:
     at: "2026-03-10T13:10:00+07:00"
     report_hash: 802dea751b26ff09e993a10a9c73186ae96268119be705ccc0f26cc0d0c91d01
 open_problems:
-  description: The report's open problems (C(step N, subject: text)); empty for a complete installation.
+  description: "The report's open problems (C(step N, subject: text)); empty for a complete installation."
   returned: success
   type: list
   elements: str
