@@ -202,3 +202,16 @@ def test_nothing_leaves_lo_in_a_namespace_with_a_default_route():
     assert result["probe_answers"] == 4         # every ONVIF-on camera answered on lo
     assert result["sadp_answers"] >= 1
     assert result["simulator_tx"] == 0          # and nothing left through mc0
+
+
+def test_sadp_unicast_inquiry_and_silence_while_rebooting(make_site, take_addresses):
+    site = _site(make_site, take_addresses, {"vendor": "hikvision", "first_boot": "isapi", "activated": False,
+                                             "reboot_seconds": 1.0})
+    camera = next(iter(site.cameras.values()))
+    with loopback_multicast_socket() as asker:
+        asker.sendto(sadp_inquiry()[1], (camera.address, 37020))
+        assert list(_sadp_matches(collect(asker, 2.0, until=lambda got: got), [camera])) == [camera.name]
+        site.reboot(camera.name)
+        time.sleep(0.2)
+        asker.sendto(sadp_inquiry()[1], (camera.address, 37020))
+        assert not _sadp_matches(collect(asker, 0.5), [camera])
