@@ -142,8 +142,9 @@ STEP = Field('dict', 'one step of the SOP', fields={
                       required=False, choices=_sop.ROLES),
 })
 
-CAMERA = Field('dict', 'one camera of the site plan (step 1 writes name, room, position and planned_address; a '
-               'camera with a problem of its own may lack the facts of the steps it did not finish)', fields={
+CAMERA_DOC = ('one camera of the site plan (step 1 writes name, room, position and planned_address; a camera with a '
+              'problem of its own may lack the facts of the steps it did not finish)')
+CAMERA = Field('dict', CAMERA_DOC, fields={
     'name': Field('str', 'unique camera name', example='CAM-SRV-01'),
     'planned_address': Field('ip', 'address the site plan gives it (step 1)', required=False),
     'room': Field('str', 'name of the room (one of rooms[].name)'),
