@@ -17,7 +17,10 @@ description:
     ISAPI challenge exchange (RSA-1024 PKCS#1 v1.5, then AES-128-ECB of the password) so that
     C(admin) gets O(admin_password); switches ONVIF on (C(/ISAPI/System/Network/Integrate), off by
     default from firmware V5.5.0); creates or updates the ONVIF account O(username) as an
-    C(administrator) in the separate ONVIF user list (C(/ISAPI/Security/ONVIF/users))."
+    C(administrator) in the separate ONVIF user list (C(/ISAPI/Security/ONVIF/users)). Firmware
+    whose C(activateStatus) says C(supportVersion) 3 gets the V3 activation (C(GetChallengeV3)
+    with an RSA-3072 key, C(StartActivateV3) with AES-CBC); B(V3 is not yet verified on a device),
+    it rests on one third party's description only."
   - "V(axis): reads C(systemready.cgi) without credentials (AXIS OS 9.50 and later); while it says
     C(needsetup), creates the first administrator (O(admin_username), default C(root)) with the
     anonymous VAPIX C(pwdgrp.cgi?action=add), then waits until it logs in; creates the ONVIF
@@ -104,10 +107,11 @@ notes:
     C(Integrate) and C(ONVIF/users) (third party); Axis C(systemready) and anonymous C(pwdgrp.cgi)
     (seen in a real capture), anonymous only while no administrator exists (documented); Dahua
     initialisation (third party, not yet verified on a device), RPC2 login (seen in a real
-    capture), ONVIF accounts on Axis and Dahua through ONVIF C(CreateUsers) (inferred)."
-  - Not supported yet, with a message that says so; Hikvision V3 activation (C(supportVersion) 3,
-    newer G5 firmware), Hikvision firmware without a separate ONVIF user list, Dahua login
-    encryption other than C(Default).
+    capture), ONVIF accounts on Axis and Dahua through ONVIF C(CreateUsers) (inferred); Hikvision
+    V3 activation (third party, not yet verified on a device)."
+  - Not supported yet, each with a message that says so; Hikvision activation versions above 3,
+    Hikvision firmware without a separate ONVIF user list through ISAPI, Dahua login encryption
+    other than C(Default), switching ONVIF on or keeping separate ONVIF accounts on Dahua.
   - When a change was written and a later request fails, the task fails with C(changed=true) and
     lists what was already done in RV(done).
 seealso:

@@ -11,6 +11,8 @@ The facts this relies on, with the confidence of the vendor captures' INDEX.md, 
 from __future__ import annotations
 
 import base64
+import json
+import secrets
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._vendor import crypto
 from ansible_collections.dukcapil.cctv.plugins.module_utils._vendor.base import (
@@ -21,7 +23,9 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._vendor.base import 
 EVIDENCE = {
     'GET /SDK/activateStatus answers <ActivateStatus><Activated> without credentials': 'third party (H1)',
     'a missing <Activated> means activated (older firmware)': 'third party (H1, qb60)',
-    'supportVersion >= 3 asks for the V3 activation (not implemented: refused)': 'third party (H1, H3)',
+    'supportVersion >= 3 asks for the V3 activation': 'third party (H1, H3)',
+    'V3: GetChallengeV3 with a 3072-bit key, StartActivateV3 with AES-CBC (PKCS#7) and a random IV '
+    '(NOT YET VERIFIED ON A DEVICE)': 'third party (H3)',
     'POST /ISAPI/Security/challenge with <PublicKey><key>base64(hex(n))</key>, RSA-1024': 'seen in a real capture (H2)',
     '<Challenge><key> is base64(hex(RSA PKCS#1 v1.5 ciphertext)) of 32 hex characters': 'seen in a real capture (H2)',
     'password = base64(hex(AES-128-ECB(challenge[:16] + password, zero padded)))': 'seen in a real capture (H2 vector)',
@@ -38,16 +42,23 @@ CHALLENGE = '/ISAPI/Security/challenge'
 ACTIVATE = '/ISAPI/System/activate'
 INTEGRATE = '/ISAPI/System/Network/Integrate'
 ONVIF_USERS = '/ISAPI/Security/ONVIF/users'
+CHALLENGE_V3 = '/ISAPI/System/activate/GetChallengeV3?format=json'
+ACTIVATE_V3 = '/ISAPI/System/activate/StartActivateV3?format=json'
 RSA_BITS = 1024
+RSA_BITS_V3 = 3072  # H3: 2048 reportedly answers "Invalid JSON Content"
+JSON = 'application/json'
 XML = 'application/xml; charset="UTF-8"'
 
 
 def response_status(body):
-    """(statusCode, statusString, subStatusCode) of an ISAPI ResponseStatus body, or None."""
+    """(statusCode, statusString, subStatusCode) of an ISAPI ResponseStatus body (XML or JSON), or None."""
     doc = parse_xml(body)
-    if doc is None or local(doc.tag) != 'ResponseStatus':
-        return None
-    return (child_text(doc, 'statusCode'), child_text(doc, 'statusString'), child_text(doc, 'subStatusCode'))
+    if doc is not None and local(doc.tag) == 'ResponseStatus':
+        return (child_text(doc, 'statusCode'), child_text(doc, 'statusString'), child_text(doc, 'subStatusCode'))
+    answer = _json(body)
+    if 'statusCode' in answer:
+        return (str(answer['statusCode']), answer.get('statusString'), answer.get('subStatusCode'))
+    return None
 
 
 def encrypt_password(challenge, password):
@@ -59,6 +70,21 @@ def encrypt_password(challenge, password):
     key = bytes.fromhex(challenge)
     data = challenge[:16].encode('ascii') + crypto.zero_pad(password.encode('utf-8'))
     return base64.b64encode(crypto.aes_ecb_encrypt(key, data).hex().encode('ascii')).decode('ascii')
+
+
+def encrypt_password_v3(challenge, password, iv):
+    """V3 (H3, third party, not verified on a device): base64(hex(AES-CBC(key, challenge[:16] ‖ password, PKCS#7)))."""
+    key = bytes.fromhex(challenge)
+    data = crypto.pkcs7_pad(challenge[:16].encode('ascii') + password.encode('utf-8'))
+    return base64.b64encode(crypto.aes_cbc_encrypt(key, iv, data).hex().encode('ascii')).decode('ascii')
+
+
+def _json(body):
+    try:
+        value = json.loads(body.decode('utf-8'))
+    except (ValueError, UnicodeError, AttributeError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def public_key_field(key):
@@ -167,9 +193,9 @@ class Hikvision(VendorApi):
         return steps
 
     def check_supported(self, steps):
-        if 'activate' in steps and self.support_version >= 3:
-            raise self.error(VendorUnsupported, 'activation', 'the device asks for the V3 activation (supportVersion %d): '
-                             'not supported by this collection yet (only the legacy challenge/activate exchange is); '
+        if 'activate' in steps and self.support_version > 3:
+            raise self.error(VendorUnsupported, 'activation', 'the device asks for activation version %d '
+                             '(supportVersion): not supported by this collection yet (the legacy exchange and V3 are); '
                              'activate it with SADP or the web page' % self.support_version, device_status='')
 
     def apply(self, steps):
@@ -177,6 +203,8 @@ class Hikvision(VendorApi):
             getattr(self, name)()
 
     def activate(self):
+        if self.support_version >= 3:
+            return self.activate_v3()
         key = crypto.generate_rsa_key(RSA_BITS)
         step = 'activation challenge (POST %s)' % CHALLENGE
         body = b'<?xml version="1.0" encoding="UTF-8"?><PublicKey><key>%s</key></PublicKey>' % public_key_field(key).encode()
@@ -193,6 +221,26 @@ class Hikvision(VendorApi):
         response = self.request(step, 'PUT', ACTIVATE, body, content_type=XML)
         self.expect_ok(step, response, 'the activation')
         self.done.append('activated the device (administrator %s)' % self.admin_username)
+
+    def activate_v3(self):
+        """V3 activation (H3): third-party evidence only, NOT YET VERIFIED ON A DEVICE."""
+        key = crypto.generate_rsa_key(RSA_BITS_V3)
+        step = 'V3 activation challenge (POST %s)' % CHALLENGE_V3.split('?', 1)[0]
+        response = self.request(step, 'POST', CHALLENGE_V3, json.dumps({'publicKey': public_key_field(key)}),
+                                content_type=JSON)
+        field = _json(response.body).get('challenge')
+        if response.status != 200 or not isinstance(field, str):
+            raise self.error(VendorError, step, 'no "challenge" in the answer', response)
+        try:
+            challenge = decrypt_challenge(key, field)
+        except ValueError as exc:
+            raise self.error(VendorError, step, str(exc), response) from None
+        step = 'V3 activation (POST %s)' % ACTIVATE_V3.split('?', 1)[0]
+        iv = secrets.token_bytes(16)
+        body = json.dumps({'password': encrypt_password_v3(challenge, self.params['admin_password'], iv), 'iv': iv.hex()})
+        response = self.request(step, 'POST', ACTIVATE_V3, body, content_type=JSON)
+        self.expect_ok(step, response, 'the V3 activation')
+        self.done.append('activated the device (administrator %s, V3)' % self.admin_username)
 
     def enable_onvif(self):
         step = 'switch ONVIF on (PUT %s)' % INTEGRATE

@@ -62,8 +62,10 @@ def parse_match(payload):
     doc = parse_xml(payload)
     if doc is None or local(doc.tag) != 'ProbeMatch':
         return None
+
     def get(name):
         return child_text(doc, name)
+
     return {
         'probe_id': (get('Uuid') or '').upper(),
         'vendor': 'hikvision',

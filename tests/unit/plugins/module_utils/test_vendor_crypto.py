@@ -129,6 +129,18 @@ def test_cross_check_with_cryptography():
     assert crypto.aes_cbc_encrypt(key32, b'0' * 16, data) == encryptor.update(data) + encryptor.finalize()
 
 
+def test_v3_password_is_aes_cbc_pkcs7_of_challenge_prefix_and_password():
+    """H3 (third party, not verified on a device), checked against the cryptography package."""
+    pytest.importorskip('cryptography')
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    iv = os.urandom(16)
+    field = hikvision.encrypt_password_v3(AES_KEY, 'qwer1234', iv)
+    decryptor = Cipher(algorithms.AES(bytes.fromhex(AES_KEY)), modes.CBC(iv)).decryptor()
+    plain = decryptor.update(bytes.fromhex(base64.b64decode(field).decode())) + decryptor.finalize()
+    assert plain == AES_KEY[:16].encode() + b'qwer1234' + bytes([8]) * 8
+    assert crypto.pkcs7_pad(b'x' * 16) == b'x' * 16 + bytes([16]) * 16
+
+
 def test_bad_inputs_are_refused():
     key = crypto.generate_rsa_key(512)
     with pytest.raises(crypto.CryptoError, match='bytes'):

@@ -122,8 +122,25 @@ class FakeDevice:
             return Answer(200, "<?xml version='1.0' encoding='UTF-8'?>\n<Challenge version='2.0' "
                           "xmlns='http://www.std-cgi.com/ver20/XMLSchema'>\n<key>%s</key>\n</Challenge>"
                           % base64.b64encode(ciphertext.hex().encode()).decode())
+        if (method, path) == ('POST', '/ISAPI/System/activate/GetChallengeV3'):
+            n = int(base64.b64decode(json.loads(body)['publicKey']).decode(), 16)
+            if n.bit_length() != 3072:
+                return Answer(400, json.dumps({'statusCode': 6, 'statusString': 'Invalid JSON Content',
+                                               'subStatusCode': 'badJsonContent'}))
+            self._challenge = secrets.token_hex(16)
+            ciphertext = RSAPublicNumbers(65537, n).public_key().encrypt(self._challenge.encode(), padding.PKCS1v15())
+            return Answer(200, json.dumps({'challenge': base64.b64encode(ciphertext.hex().encode()).decode()}))
+        if (method, path) == ('POST', '/ISAPI/System/activate/StartActivateV3'):
+            call = json.loads(body)
+            data = bytes.fromhex(base64.b64decode(call['password']).decode())
+            decryptor = Cipher(algorithms.AES(bytes.fromhex(self._challenge)), modes.CBC(bytes.fromhex(call['iv']))).decryptor()
+            plain = decryptor.update(data) + decryptor.finalize()
+            plain = plain[:-plain[-1]]
+            assert plain[:16] == self._challenge[:16].encode()
+            s.update(activated=True, admin='admin', admin_password=plain[16:].decode())
+            return Answer(200, json.dumps({'statusCode': 1, 'statusString': 'OK', 'subStatusCode': 'ok'}))
         if (method, path) == ('PUT', '/ISAPI/System/activate'):
-            if s['activated']:
+            if s['activated'] or (s['support_version'] or 0) >= 3:
                 return Answer(403, status_xml(4, 'Invalid Operation', 'invalidOperation'))
             data = bytes.fromhex(base64.b64decode(_find(_x(body), 'password')).decode())
             decryptor = Cipher(algorithms.AES(bytes.fromhex(self._challenge)), modes.ECB()).decryptor()

@@ -151,10 +151,38 @@ def test_hikvision_onvif_still_refused_after_enabling(camera, run_module):
     assert result['step'] == 'ONVIF login after first boot' and 'switched ONVIF on' in result['done']
 
 
-def test_hikvision_v3_activation_is_refused_with_a_message(camera, run_module):
+@pytest.fixture
+def fast_v3_key(monkeypatch):
+    """A 3072-bit key made by the cryptography package (pure-Python generation takes seconds; crypto tests cover it)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from ansible_collections.dukcapil.cctv.plugins.module_utils._vendor import crypto, hikvision
+    numbers = rsa.generate_private_key(public_exponent=65537, key_size=3072).private_numbers()
+    key = crypto.RsaKey(numbers.public_numbers.n, numbers.public_numbers.e, numbers.d, numbers.p, numbers.q)
+    original = crypto.generate_rsa_key
+    monkeypatch.setattr(hikvision.crypto, 'generate_rsa_key', lambda bits: key if bits == 3072 else original(bits))
+
+
+def test_hikvision_v3_activation(camera, run_module, fast_v3_key):
     device = camera('hikvision', support_version=3)
     result, failed = run_module(cctv_camera_activation.main, args('hikvision'))
-    assert failed and 'V3 activation' in result['msg'] and 'not supported' in result['msg']
+    assert not failed, result
+    assert result['done'][0] == 'activated the device (administrator admin, V3)'
+    assert device.state['admin_password'] == ADMIN
+    assert ('POST', '/ISAPI/System/activate/StartActivateV3?format=json', False) in device.log
+
+
+def test_hikvision_v3_refusal_names_the_json_status(camera, run_module, fast_v3_key):
+    camera('hikvision', support_version=3, errors={('POST', '/ISAPI/System/activate/StartActivateV3'): (
+        400, '{"statusCode": 6, "statusString": "Invalid JSON Content", "subStatusCode": "badJsonContent"}')})
+    result, failed = run_module(cctv_camera_activation.main, args('hikvision'))
+    assert failed and 'V3 activation (POST /ISAPI/System/activate/StartActivateV3)' in result['msg']
+    assert 'statusCode 6 (Invalid JSON Content), subStatusCode badJsonContent' in result['msg']
+
+
+def test_hikvision_unknown_activation_version_is_refused_with_a_message(camera, run_module):
+    device = camera('hikvision', support_version=4)
+    result, failed = run_module(cctv_camera_activation.main, args('hikvision'))
+    assert failed and 'activation version 4' in result['msg'] and 'not supported' in result['msg']
     assert [m for m, p, a in device.log if m != 'GET'] == []
 
 
