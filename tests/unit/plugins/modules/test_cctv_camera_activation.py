@@ -376,3 +376,31 @@ def test_dahua_onvif_still_refused_names_the_missing_api(camera, run_module):
     result, failed = run_module(cctv_camera_activation.main, args('dahua', username='admin', password=ADMIN))
     assert failed and result['changed'] and result['done'] == ['initialised the device (administrator admin)']
     assert "ONVIF still refuses 'admin'" in result['msg'] and 'not supported by this collection yet' in result['msg']
+
+
+def test_not_a_dahua_says_so(camera, run_module):
+    camera('hikvision')
+    result, failed = run_module(cctv_camera_activation.main, args('dahua'))
+    assert failed and 'DevInit.getStatus' in result['msg'] and 'not a Dahua device' in result['msg']
+
+
+def test_not_an_axis_says_so(camera, run_module):
+    camera('hikvision')
+    result, failed = run_module(cctv_camera_activation.main, args('axis'))
+    assert failed and 'no systemready answer' in result['msg'] and 'HTTP 404' in result['msg']
+
+
+def test_auto_checks_the_vendor_policy_after_the_anonymous_reads_and_before_any_change(camera, run_module):
+    device = camera('dahua')
+    result, failed = run_module(cctv_camera_activation.main, args('auto', admin_password='Kantor;2026a'))
+    assert failed and 'admin_password: must not contain ;' in result['msg'] and not result['changed']
+    # the three anonymous status reads of auto, nothing else
+    assert [p for m, p, a in device.log] == ['/SDK/activateStatus', '/axis-cgi/systemready.cgi', '/OutsideCmd']
+    assert device.state['init'] == 1
+
+
+def test_secrets_never_in_a_failure(camera, run_module):
+    camera('hikvision', activated=True, admin='admin', admin_password=ADMIN, onvif_enabled=True, refuse_after=True,
+           onvif_users={'onvifadmin': {'id': '1', 'password': 'old', 'level': 'administrator'}})
+    result, failed = run_module(cctv_camera_activation.main, args('hikvision'))
+    assert failed and ADMIN not in repr(result) and ONVIF not in repr(result)
