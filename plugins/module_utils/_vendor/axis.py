@@ -64,9 +64,15 @@ class Axis(VendorApi):
                              response) from None
 
     def read(self):
-        answer = self.wait('system ready', self.params['ready_timeout'], lambda: self.systemready_last()[0])
-        dummy, needsetup, response = self.last
-        if not answer:
+        answers = []
+
+        def probe():
+            answers.append(self.systemready())
+            return answers[-1][0]
+
+        ready = self.wait('system ready', self.params['ready_timeout'], probe)
+        dummy, needsetup, response = answers[-1]
+        if not ready:
             raise self.error(VendorStateError, 'system ready', 'the device still says systemready "no" after %d s'
                              % self.params['ready_timeout'], response)
         state = {'activated': not needsetup, 'onvif_enabled': None, 'onvif_user': None, 'onvif_login': None}
@@ -82,10 +88,6 @@ class Axis(VendorApi):
         state['onvif_login'] = works
         state['onvif_user'] = {'name': self.params['username'], 'level': 'Administrator'} if works else None
         return state
-
-    def systemready_last(self):
-        self.last = self.systemready()
-        return self.last
 
     def root_password_set(self):
         step = 'administrator login (GET %s)' % PARAM

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils._http import HttpClient, HttpError, format_target
 
@@ -144,7 +145,6 @@ class VendorApi:
     EVIDENCE = {}
 
     def __init__(self, params, onvif, http_class=HttpClient, sleep=None, clock=None):
-        import time
         self.params = params
         self.onvif = onvif
         self.sleep = sleep or time.sleep

@@ -140,7 +140,8 @@ class Hikvision(VendorApi):
             raise self.error(VendorStateError, step, 'no <ActivateStatus> answer: not a Hikvision ISAPI device, or '
                              'firmware without activation', response)
         activated = (child_text(doc, 'Activated') or 'true').lower() == 'true'
-        self.support_version = int(child_text(doc, 'supportVersion') or 0) if (child_text(doc, 'supportVersion') or '0').isdigit() else 0
+        version = child_text(doc, 'supportVersion') or ''
+        self.support_version = int(version) if version.isdigit() else 0
         state = {'activated': activated, 'onvif_enabled': None, 'onvif_user': None, 'onvif_login': None}
         if not activated:
             return state
