@@ -153,6 +153,12 @@ def run_scenario(role, work, collections, timeout, echo):
     return result
 
 
+def _xml_text(text):
+    """Log text as XML 1.0 allows it: colour codes and other control characters removed."""
+    text = re.sub(r'\x1b\[[0-9;]*[A-Za-z]', '', text)
+    return re.sub(r'[\x00-\x08\x0b\x0c\x0e-\x1f]', '', text)
+
+
 def write_junit(path, results, total):
     suites = ET.Element('testsuites')
     suite = ET.SubElement(suites, 'testsuite', name='molecule', tests=str(len(results)),
@@ -166,7 +172,7 @@ def write_junit(path, results, total):
             message = 'molecule test exited %s%s%s' % (r.rc, ' in ' + failed[0] if failed else '',
                                                        ' (%s)' % r.note if r.note else '')
             failure = ET.SubElement(case, 'failure', message=message)
-            failure.text = ''.join(r.tail)
+            failure.text = _xml_text(''.join(r.tail))
         ET.SubElement(case, 'system-out').text = 'log: %s\nactions: %s\ncpu: %.1f s\n' % (r.log, steps, r.cpu)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     ET.ElementTree(suites).write(path, encoding='utf-8', xml_declaration=True)
