@@ -14,7 +14,14 @@ description:
   - Finds ONVIF cameras and returns, for each, its address, its service addresses (XAddrs), its
     scopes and what they say (maker, model, name, location), its WS-Discovery endpoint reference
     and, with O(username) and O(password), its identity (serial number) and MAC address.
-  - "Three ways, each only when asked: a WS-Discovery Probe (SOAP-over-UDP, for
+  - "With O(direct), each of O(addresses) and O(factory_addresses) is first asked directly, all at once:
+    its identity (GetDeviceInformation) and MAC address (GetNetworkInterfaces) are read with O(username)
+    and O(password) on O(port). The module returns as soon as the expected identity (O(expected_serial),
+    and O(expected_mac) when given) answered -- the other addresses get 0.3 s more to answer -- or as
+    soon as every address answered or refused. The WS-Discovery Probe below is sent only when nothing
+    answered directly, so a camera at a known address is found in the time of its own answer, not
+    after a probe timeout. The C(dukcapil.cctv.locate) role works this way."
+  - "Otherwise three ways, each only when asked: a WS-Discovery Probe (SOAP-over-UDP, for
     C(dn:NetworkVideoTransmitter)) sent to UDP port 3702 of each of O(addresses); the same Probe
     sent by multicast to 239.255.255.250:3702 out of the interface O(multicast_interface); and, on
     each of O(factory_addresses), GetSystemDateAndTime without credentials on the ONVIF port O(port),
@@ -44,9 +51,31 @@ options:
     type: list
     elements: str
     default: []
+  direct:
+    description:
+      - Ask every address directly over ONVIF first (identity and MAC, with the credentials,
+        concurrently), and probe only when nothing answered. Needs O(username) and O(password).
+      - A device that answers with a refusal (wrong credentials, a SOAP fault) is found, with
+        RV(devices[].identity_error); a refused connection, silence or a web page that is not
+        ONVIF is nothing found.
+    type: bool
+    default: false
+    version_added: 0.2.0
+  expected_serial:
+    description:
+      - With O(direct), the serial number of the camera looked for. The direct asks end as soon as
+        it answered (plus 0.3 s for the other addresses); an address that has not answered by then
+        is listed in RV(not_found).
+    type: str
+    version_added: 0.2.0
+  expected_mac:
+    description:
+      - With O(expected_serial), the MAC address the camera must show too (any notation).
+    type: str
+    version_added: 0.2.0
   port:
     description:
-      - ONVIF HTTP port for O(factory_addresses), and for devices whose XAddrs name no usable port.
+      - ONVIF HTTP port for O(factory_addresses) and the direct asks, and for devices whose XAddrs name no usable port.
     type: int
     default: 80
   multicast_interface:
@@ -217,7 +246,7 @@ devices:
       type: str
       sample: 44:19:b6:01:02:03
     found_by:
-      description: How the device was found, V(unicast), V(multicast), V(http) (O(factory_addresses)).
+      description: How the device was found, V(direct) (O(direct)), V(unicast), V(multicast), V(http) (O(factory_addresses)).
       type: list
       elements: str
       sample: [unicast, http]
@@ -256,6 +285,9 @@ def main():
         argument_spec=dict(
             addresses=dict(type='list', elements='str', default=[]),
             factory_addresses=dict(type='list', elements='str', default=[]),
+            direct=dict(type='bool', default=False),
+            expected_serial=dict(type='str'),
+            expected_mac=dict(type='str'),
             port=dict(type='int', default=80),
             multicast_interface=dict(type='str'),
             timeout=dict(type='int', default=3),

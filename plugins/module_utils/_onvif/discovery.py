@@ -4,7 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Finding ONVIF devices for onvif_discovery, within one deadline.
 
-Three ways, each only when asked:
+Four ways, each only when asked:
+
+* direct asks (``direct``): identity (GetDeviceInformation) and MAC (GetNetworkInterfaces) read
+  with the credentials on the ONVIF port of every given address, all at once. They end as soon as
+  the expected identity (``expected_serial``, and ``expected_mac`` when given) answered -- plus
+  GRACE for the other addresses to answer too -- or when every address answered or refused. A
+  WS-Discovery probe is sent only when nothing answered directly, so a camera at a known address
+  is found in the time of its own answer, not of a probe timeout;
 
 * unicast WS-Discovery (SOAP-over-UDP, the 2005/04 namespace the ONVIF core uses): a Probe for
   ``dn:NetworkVideoTransmitter`` to UDP port 3702 of each given address;
@@ -47,11 +54,16 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.transport imp
 WSD_PORT = 3702
 MULTICAST_GROUP = '239.255.255.250'
 SCOPE_PREFIX = 'onvif://www.onvif.org/'
-FOUND_BY = ('unicast', 'multicast', 'http')
+FOUND_BY = ('direct', 'unicast', 'multicast', 'http')
 MAX_DATAGRAM = 65535
 # After every unicast address answered: how long more answers are read (a second device behind
 # the same address answers the same probe a moment later).
 LINGER = 0.2
+# After the expected identity answered a direct ask: how long the other addresses still get to
+# answer theirs. A device on the camera network answers within milliseconds; an address where
+# nothing lives (an ARP timeout, seconds) is not waited for. Locate reads a device at the planned
+# address that answers in this time as a stranger there.
+GRACE = 0.3
 
 # A WS-Discovery (2005/04) Probe for ONVIF video transmitters; only the MessageID changes.
 PROBE = (
@@ -315,6 +327,83 @@ def probe_http(addresses, port, deadline, client_class=OnvifClient, clock=time.m
         return dict(answered)
 
 
+def _read_one(device, params, until, client_class, clock):
+    """``(identity, mac, error, note, answered)`` of one device; ``answered`` False when nothing ONVIF answered."""
+    client = None
+    try:
+        client = client_class(hostname=device['address'], port=device['port'], username=params['username'],
+                              password=params['password'], use_tls=device['_scheme'] == 'https',
+                              validate_certs=params['validate_certs'], timeout=max(until - clock(), 0.1),
+                              auth_mode=params['auth_mode'])
+        identity = get_identity(client)
+        try:
+            primary = primary_interface(get_network_interfaces(client), device['address'])
+        except OnvifError as exc:
+            return (identity, None, None, '%s:%s: identity read, but not its MAC address (%s)'
+                    % (device['address'], device['port'], exc), True)
+        return (identity, (primary or {}).get('mac'), None, None, True)
+    except (OnvifAuthError, OnvifFaultError) as exc:
+        return (None, None, str(exc), None, True)  # an ONVIF service answered, and refused
+    except OnvifError as exc:
+        return (None, None, str(exc), None, False)  # refused, silent, or not ONVIF
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _is_expected(identity, mac, params):
+    serial = (identity or {}).get('serial_number') or ''
+    if not params.get('expected_serial') or serial != params['expected_serial']:
+        return False
+    return not params.get('expected_mac') or normalise_mac(mac) == normalise_mac(params['expected_mac'])
+
+
+def ask_directly(addresses, params, deadline, client_class=OnvifClient, clock=time.monotonic, warnings=None):
+    """Read identity and MAC at every address at once; return the devices that answered ONVIF.
+
+    Returns when the expected identity answered and GRACE passed (or everything else settled),
+    when every address answered or refused, or at the deadline -- whichever comes first.
+    """
+    done = {}
+    found_at = []
+    cond = threading.Condition()
+
+    def one(address, until):
+        device = _new_device(address)
+        device['port'] = params['port']
+        outcome = _read_one(device, params, until, client_class, clock)
+        with cond:
+            done[address] = (device, outcome)
+            if not found_at and _is_expected(outcome[0], outcome[1], params):
+                found_at.append(clock())
+            cond.notify_all()
+
+    for address in addresses:
+        thread = threading.Thread(target=one, args=(address, deadline))
+        thread.daemon = True
+        thread.start()
+    with cond:
+        while len(done) < len(addresses):
+            until = min(deadline, found_at[0] + GRACE) if found_at else deadline
+            wait = until - clock()
+            if wait <= 0:
+                break
+            cond.wait(wait)
+        finished = dict(done)
+    devices = []
+    for address in addresses:
+        device, outcome = finished.get(address, (None, (None, None, None, None, False)))
+        identity, mac, error, note, answered = outcome
+        if not answered:
+            continue
+        device['identity'], device['identity_error'], device['mac'] = identity, error, mac
+        device['found_by'] = ['direct']
+        devices.append(device)
+        if note and warnings is not None:
+            warnings.append(note)
+    return devices
+
+
 def read_identities(devices, params, deadline, client_class=OnvifClient, clock=time.monotonic, warnings=None):
     """Fill identity and MAC of each device through OnvifClient (in parallel, until the deadline).
 
@@ -326,28 +415,9 @@ def read_identities(devices, params, deadline, client_class=OnvifClient, clock=t
     lock = threading.Lock()
 
     def one(index, until):
-        device = devices[index]
-        client = None
-        try:
-            client = client_class(hostname=device['address'], port=device['port'], username=params['username'],
-                                  password=params['password'], use_tls=device['_scheme'] == 'https',
-                                  validate_certs=params['validate_certs'], timeout=max(until - clock(), 0.1),
-                                  auth_mode=params['auth_mode'])
-            identity = get_identity(client)
-            try:
-                primary = primary_interface(get_network_interfaces(client), device['address'])
-            except OnvifError as exc:
-                outcome = (identity, None, None, '%s:%s: identity read, but not its MAC address (%s)'
-                           % (device['address'], device['port'], exc))
-            else:
-                outcome = (identity, (primary or {}).get('mac'), None, None)
-        except OnvifError as exc:
-            outcome = (None, None, str(exc), None)
-        finally:
-            if client is not None:
-                client.close()
+        outcome = _read_one(devices[index], params, until, client_class, clock)
         with lock:
-            results[index] = outcome
+            results[index] = outcome[:4]
 
     _in_threads(range(len(devices)), one, deadline, clock)
     with lock:
@@ -368,6 +438,12 @@ def validate(params):
         raise DiscoveryError('timeout: must be a positive number of seconds, not %r' % params['timeout'])
     if not 0 < params['port'] < 65536:
         raise DiscoveryError('port: %r is not a TCP port (1 to 65535)' % params['port'])
+    direct = params.get('direct')
+    if direct and not (params['username'] and params['password']):
+        raise DiscoveryError('direct: needs username and password (the direct asks read identity and MAC)')
+    for option in ('expected_serial', 'expected_mac'):
+        if params.get(option) and not direct:
+            raise DiscoveryError('%s: only with direct (it ends the direct asks early)' % option)
     interface = params['multicast_interface']
     if interface is not None:
         try:
@@ -404,6 +480,15 @@ def discover(params, client_class=OnvifClient, clock=time.monotonic):
     identities = bool(params['username'] and params['password'])
     probe_deadline = started + params['timeout'] / 2.0 if identities else deadline
     warnings = []
+    if params.get('direct'):
+        targets = sorted(set(unicast + factory), key=ipaddress.IPv4Address)
+        found = ask_directly(targets, params, deadline, client_class, clock, warnings)
+        if found or not (targets or interface):
+            return _finish(found, params, unicast, factory), _not_found(found, params, unicast, factory), warnings
+        # Nothing answered directly: the probes (and identity reads) get what is left of the timeout.
+        started = clock()
+        deadline = max(deadline, started + 0.1)
+        probe_deadline = started + (deadline - started) / 2.0
     http = {}
     http_thread = None
     if factory:
@@ -445,13 +530,20 @@ def discover(params, client_class=OnvifClient, clock=time.monotonic):
 
     if identities and found:
         read_identities(found, params, deadline, client_class, clock, warnings)
+    return _finish(found, params, unicast, factory), _not_found(found, params, unicast, factory), warnings
+
+
+def _finish(found, params, unicast, factory):
     for device in found:
-        device.pop('_scheme')
+        device.pop('_scheme', None)
+    return found
+
+
+def _not_found(found, params, unicast, factory):
     seen = set(d['address'] for d in found)
     asked = list(params['addresses']) + list(params['factory_addresses'])
-    resolved = unicast + factory
     not_found = []
-    for name, address in zip(asked, resolved):
+    for name, address in zip(asked, unicast + factory):
         if address not in seen and name not in not_found:
             not_found.append(name)
-    return found, not_found, warnings
+    return not_found

@@ -340,3 +340,80 @@ def test_discover_merges_unicast_and_http_and_lists_the_silent(monkeypatch):
                         'that answered)' % (answering.address, answering.address)]
     assert set(wsd) == {'address', 'port', 'xaddrs', 'endpoint', 'types', 'scopes', 'maker', 'model', 'name', 'location',
                         'mac', 'found_by', 'identity', 'identity_error'}
+
+
+# ------------------------------------------------------------------ direct asks (issue 11) --
+def _hanging(address, port):
+    """A TCP listener at address:port that accepts and never answers (a device that is slow to reply)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((address, port))
+    sock.listen(4)
+    return sock
+
+
+def test_direct_returns_as_soon_as_the_expected_identity_answered():
+    """Issue 11 case 3: no blind wait -- the camera answered, a silent address does not hold the module."""
+    silent = free_loopback()
+    with fakecam.FakeCamera() as cam:
+        params = options(addresses=['127.0.0.1', silent], factory_addresses=['127.0.0.1', silent], port=cam.port, timeout=3,
+                         username='admin', password='s3cret-Pa55', direct=True, expected_serial='FC1-0001',
+                         expected_mac='AC:CC:8E:01:02:03')
+        hung = _hanging(silent, cam.port)
+        try:
+            started = time.monotonic()
+            devices, not_found, warnings = discovery.discover(params)
+            elapsed = time.monotonic() - started
+        finally:
+            hung.close()
+    assert elapsed < 0.9, elapsed
+    assert [(d['address'], d['found_by'], d['identity']['serial_number'], d['mac']) for d in devices] == [
+        ('127.0.0.1', ['direct'], 'FC1-0001', 'ac:cc:8e:01:02:03')]
+    assert not_found == [silent] and warnings == []
+
+
+def test_direct_waits_for_every_address_that_answers_without_an_expected_identity():
+    """Without an expected identity every address is heard (or refuses), still without a probe timeout."""
+    silent = free_loopback()
+    with fakecam.FakeCamera() as cam, fakecam.FakeCamera(password='other') as other:
+        assert other.port != cam.port
+        params = options(addresses=['127.0.0.1', silent], port=cam.port, timeout=3, username='admin',
+                         password='s3cret-Pa55', direct=True)
+        started = time.monotonic()
+        devices, not_found, warnings = discovery.discover(params)
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.9, elapsed
+    assert [d['address'] for d in devices] == ['127.0.0.1'] and not_found == [silent]
+
+
+def test_direct_reports_another_device_that_answers():
+    """A device that is not the expected one is reported, with its identity (locate refuses such a stranger)."""
+    with fakecam.FakeCamera() as cam:
+        params = options(addresses=['127.0.0.1'], port=cam.port, timeout=3, username='admin', password='s3cret-Pa55',
+                         direct=True, expected_serial='NOT-THIS-ONE')
+        devices, not_found, warnings = discovery.discover(params)
+    assert [(d['found_by'], d['identity']['serial_number']) for d in devices] == [(['direct'], 'FC1-0001')]
+
+
+def test_direct_probes_only_when_nothing_answered_directly():
+    with Responder() as answering:
+        params = options(addresses=[answering.address], port=helper_port(), timeout=2, username='admin',
+                         password='s3cret-Pa55', direct=True, expected_serial='FC1-0001')
+        devices, not_found, warnings = discovery.discover(params)
+    assert [(d['address'], d['found_by']) for d in devices] == [(answering.address, ['unicast'])]
+    assert len(answering.probes) >= 1
+
+
+def test_direct_needs_credentials():
+    with pytest.raises(discovery.DiscoveryError, match='direct: needs username and password'):
+        discovery.discover(options(addresses=['127.0.0.1'], direct=True))
+    with pytest.raises(discovery.DiscoveryError, match='expected_serial: only with direct'):
+        discovery.discover(options(addresses=['127.0.0.1'], expected_serial='X'))
+
+
+def helper_port():
+    """A TCP port where nothing listens on loopback."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port

@@ -104,8 +104,24 @@ def test_documentation_matches_argument_spec():
     assert 'dukcapil.cctv.onvif' not in doc['extends_documentation_fragment']  # no hostname: not in the action group
     assert doc['attributes']['action_group']['support'] == 'none'
     assert set(doc['options']) == {'addresses', 'factory_addresses', 'port', 'multicast_interface', 'timeout', 'username',
-                                   'password', 'auth_mode', 'validate_certs'}
+                                   'password', 'auth_mode', 'validate_certs', 'direct', 'expected_serial', 'expected_mac'}
     returned = yaml.safe_load(onvif_discovery.RETURN)
     assert set(returned) == {'devices', 'not_found'}
     assert set(returned['devices']['contains']) == DEVICE_KEYS
     yaml.safe_load(onvif_discovery.EXAMPLES)
+
+
+def test_direct_finds_the_expected_camera_without_a_probe_timeout(run_module, warnings):
+    """Issue 11 case 3: locate's call -- the camera answers directly, the silent address costs nothing."""
+    silent = helper.free_loopback()
+    with fakecam.FakeCamera() as cam:
+        started = time.monotonic()
+        result, failed = run_module(onvif_discovery.main, {
+            'addresses': ['127.0.0.1', silent], 'factory_addresses': ['127.0.0.1', silent], 'port': cam.port,
+            'timeout': 3, 'username': 'admin', 'password': cam.password, 'direct': True,
+            'expected_serial': 'FC1-0001', 'expected_mac': 'ac-cc-8e-01-02-03'})
+        elapsed = time.monotonic() - started
+    assert not failed and elapsed < 0.9, (result, elapsed)
+    assert [(d['address'], d['found_by']) for d in result['devices']] == [('127.0.0.1', ['direct'])]
+    assert set(result['devices'][0]) == DEVICE_KEYS and result['not_found'] == [silent]
+    assert cam.password not in json.dumps(result)
