@@ -8,8 +8,9 @@ Four ways, each only when asked:
 
 * direct asks (``direct``): identity (GetDeviceInformation) and MAC (GetNetworkInterfaces) read
   with the credentials on the ONVIF port of every given address, all at once. They end as soon as
-  the expected identity (``expected_serial``, and ``expected_mac`` when given) answered -- plus
-  GRACE for the other addresses to answer too -- or when every address answered or refused. A
+  the expected identity (``expected_serial``, and ``expected_mac`` when given) answered and
+  every other address either answered, refused, or did not even accept a TCP connection within
+  GRACE (nothing lives there) -- or when every address answered or refused. A
   WS-Discovery probe is sent only when nothing answered directly, so a camera at a known address
   is found in the time of its own answer, not of a probe timeout;
 
@@ -59,10 +60,10 @@ MAX_DATAGRAM = 65535
 # After every unicast address answered: how long more answers are read (a second device behind
 # the same address answers the same probe a moment later).
 LINGER = 0.2
-# After the expected identity answered a direct ask: how long the other addresses still get to
-# answer theirs. A device on the camera network answers within milliseconds; an address where
-# nothing lives (an ARP timeout, seconds) is not waited for. Locate reads a device at the planned
-# address that answers in this time as a stranger there.
+# After the expected identity answered a direct ask: how long an address that has not yet accepted
+# a TCP connection still gets. A device on the camera network accepts within milliseconds (and is
+# then heard out, so locate sees a stranger at the planned address); an address where nothing
+# lives (an ARP timeout, seconds) is not waited for.
 GRACE = 0.3
 
 # A WS-Discovery (2005/04) Probe for ONVIF video transmitters; only the MessageID changes.
@@ -368,10 +369,20 @@ def ask_directly(addresses, params, deadline, client_class=OnvifClient, clock=ti
     found_at = []
     cond = threading.Condition()
 
+    connected = set()
+
     def one(address, until):
         device = _new_device(address)
         device['port'] = params['port']
-        outcome = _read_one(device, params, until, client_class, clock)
+        try:
+            # Only to know that something lives there: such an address is heard out (see below).
+            socket.create_connection((address, params['port']), max(until - clock(), 0.1)).close()
+        except OSError:
+            outcome = (None, None, None, None, False)
+        else:
+            with cond:
+                connected.add(address)
+            outcome = _read_one(device, params, until, client_class, clock)
         with cond:
             done[address] = (device, outcome)
             if not found_at and _is_expected(outcome[0], outcome[1], params):
@@ -384,7 +395,10 @@ def ask_directly(addresses, params, deadline, client_class=OnvifClient, clock=ti
         thread.start()
     with cond:
         while len(done) < len(addresses):
-            until = min(deadline, found_at[0] + GRACE) if found_at else deadline
+            # Once the expected device answered, an address that accepted a connection is still
+            # heard out (until the deadline); one that has not even connected gets GRACE.
+            heard_out = any(a in connected for a in addresses if a not in done)
+            until = min(deadline, found_at[0] + GRACE) if found_at and not heard_out else deadline
             wait = until - clock()
             if wait <= 0:
                 break

@@ -358,17 +358,52 @@ def test_direct_returns_as_soon_as_the_expected_identity_answered():
         params = options(addresses=['127.0.0.1', silent], factory_addresses=['127.0.0.1', silent], port=cam.port, timeout=3,
                          username='admin', password='s3cret-Pa55', direct=True, expected_serial='FC1-0001',
                          expected_mac='AC:CC:8E:01:02:03')
+        started = time.monotonic()
+        devices, not_found, warnings = discovery.discover(params)
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.9, elapsed
+    assert [(d['address'], d['found_by'], d['identity']['serial_number'], d['mac']) for d in devices] == [
+        ('127.0.0.1', ['direct'], 'FC1-0001', 'ac:cc:8e:01:02:03')]
+    assert not_found == [silent] and warnings == []
+
+
+def test_direct_does_not_wait_for_an_address_where_nothing_connects(monkeypatch):
+    """An address that does not even accept a connection (an ARP timeout on a real network) gets GRACE only."""
+    silent = free_loopback()
+    real = socket.create_connection
+
+    def connect(address, timeout=None, *args):
+        if address[0] == silent:
+            time.sleep(timeout)
+            raise socket.timeout('timed out')
+        return real(address, timeout, *args)
+
+    monkeypatch.setattr(discovery.socket, 'create_connection', connect)
+    with fakecam.FakeCamera() as cam:
+        params = options(addresses=['127.0.0.1', silent], port=cam.port, timeout=3, username='admin',
+                         password='s3cret-Pa55', direct=True, expected_serial='FC1-0001')
+        started = time.monotonic()
+        devices, not_found, warnings = discovery.discover(params)
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.9, elapsed
+    assert [d['address'] for d in devices] == ['127.0.0.1'] and not_found == [silent]
+
+
+def test_direct_hears_out_an_address_that_accepted_a_connection():
+    """Something lives there (it accepted the connection): it is heard out, up to the timeout, to spot a stranger."""
+    silent = free_loopback()
+    with fakecam.FakeCamera() as cam:
         hung = _hanging(silent, cam.port)
         try:
+            params = options(addresses=['127.0.0.1', silent], port=cam.port, timeout=1, username='admin',
+                             password='s3cret-Pa55', direct=True, expected_serial='FC1-0001')
             started = time.monotonic()
             devices, not_found, warnings = discovery.discover(params)
             elapsed = time.monotonic() - started
         finally:
             hung.close()
-    assert elapsed < 0.9, elapsed
-    assert [(d['address'], d['found_by'], d['identity']['serial_number'], d['mac']) for d in devices] == [
-        ('127.0.0.1', ['direct'], 'FC1-0001', 'ac:cc:8e:01:02:03')]
-    assert not_found == [silent] and warnings == []
+    assert 0.8 < elapsed < 1.4, elapsed
+    assert [d['address'] for d in devices] == ['127.0.0.1'] and not_found == [silent]
 
 
 def test_direct_waits_for_every_address_that_answers_without_an_expected_identity():
