@@ -33,8 +33,10 @@ def test_start_status_stop(tmp_path, take_addresses):
     site = tmp_path / "site.yml"
     site.write_text(yaml.safe_dump({
         "defaults": {"http_port": 8000, "rtsp_port": 8554},
-        "cameras": [{"name": "cam-a1", "vendor": "hikvision", "address": first, "password": "Kantor2026"},
-                    {"name": "cam-b1", "vendor": "axis", "address": second, "clock_offset": 0}]}))
+        "cameras": [{"name": "cam-a1", "vendor": "hikvision", "first_boot": "profile_q", "address": first,
+                     "password": "Kantor2026"},
+                    {"name": "cam-b1", "vendor": "axis", "first_boot": "factory_account", "address": second,
+                     "clock_offset": 0}]}))
     state = tmp_path / "sim.json"
     log = tmp_path / "sim.log"
     started = camsim("start", str(site), "--state-file", str(state), "--log", str(log))
