@@ -56,8 +56,8 @@ def play(out_dir, task_args=None):
         **(task_args or {})), 'delegate_to': 'localhost', 'register': 'cctv_activation', 'ignore_unreachable': False}
     return [{
         'name': 'Camera first boot', 'hosts': 'cameras', 'gather_facts': False,
-        'module_defaults': {'group/dukcapil.cctv.onvif': {'username': 'onvifadmin', 'password': ONVIF,
-                                                           'port': HTTP_PORT, 'timeout': 5}},
+        'module_defaults': {'group/dukcapil.cctv.onvif': {
+            'username': 'onvifadmin', 'password': ONVIF, 'port': HTTP_PORT, 'timeout': 5}},
         'tasks': [
             {'name': 'Run it and keep the result', 'block': [task], 'always': [
                 {'name': 'Keep the result for the test', 'delegate_to': 'localhost', 'check_mode': False,
@@ -129,8 +129,8 @@ def test_sadp_finds_the_hikvision_cameras(site, run_playbook, tmp_path):
     plays = [{'name': 'SADP', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
         {'name': 'Ask the cameras', 'dukcapil.cctv.cctv_sadp_info': {'addresses': [hik.address, taken.address],
                                                                      'timeout': 2}, 'register': 'cctv_sadp'},
-        {'name': 'Keep it', 'ansible.builtin.copy': {'content': '{{ cctv_sadp | to_nice_json }}', 'dest': str(out),
-                                                      'mode': '0600'}}]}]
+        {'name': 'Keep it', 'ansible.builtin.copy': {
+            'content': '{{ cctv_sadp | to_nice_json }}', 'dest': str(out), 'mode': '0600'}}]}]
     run = run_playbook(plays)
     assert run.rc == 0, run
     devices = dict((d['address'], d) for d in json.loads(out.read_text())['devices'])
@@ -145,8 +145,8 @@ def test_sadp_multicast_on_loopback(site, run_playbook, tmp_path):
     plays = [{'name': 'SADP', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
         {'name': 'Ask by multicast on loopback', 'dukcapil.cctv.cctv_sadp_info': {'multicast_interface': '127.0.0.1',
                                                                                   'timeout': 2}, 'register': 'cctv_sadp'},
-        {'name': 'Keep it', 'ansible.builtin.copy': {'content': '{{ cctv_sadp | to_nice_json }}', 'dest': str(out),
-                                                      'mode': '0600'}}]}]
+        {'name': 'Keep it', 'ansible.builtin.copy': {
+            'content': '{{ cctv_sadp | to_nice_json }}', 'dest': str(out), 'mode': '0600'}}]}]
     run = run_playbook(plays)
     assert run.rc == 0, run
     devices = dict((d['address'], d) for d in json.loads(out.read_text())['devices'])

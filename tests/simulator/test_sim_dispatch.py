@@ -113,7 +113,7 @@ def test_soap11_request_gets_a_soap11_version_mismatch(new_camera, vendor, upgra
     assert root.tag == "{%s}Envelope" % S11
     fault = root.find("{%s}Body/{%s}Fault" % (S11, S11))
     code = fault.findtext("faultcode")
-    prefix, _, local = code.partition(":")
+    prefix, dummy, local = code.partition(":")
     assert local == "VersionMismatch" and fault.nsmap[prefix] == S11
     assert fault.findtext("faultstring")
     supported = root.find("{%s}Header/{%s}Upgrade/{%s}SupportedEnvelope" % (S11, SOAP12, SOAP12))

@@ -61,9 +61,9 @@ def raw_post(url, data, timeout=10):
                 break
             chunks.append(chunk)
     raw = b"".join(chunks)
-    head, _, body = raw.partition(b"\r\n\r\n")
+    head, dummy, body = raw.partition(b"\r\n\r\n")
     lines = head.decode("iso-8859-1").split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    headers = {k.strip().lower(): v.strip() for k, dummy, v in (line.partition(":") for line in lines[1:])}
     return int(lines[0].split()[1]), headers, body, time.monotonic() - started
 
 
@@ -275,13 +275,13 @@ def test_case13_two_devices_answer_one_probe_from_one_address(make_site, take_ad
                 answers.append((data, sender))
         except socket.timeout:
             pass
-    assert len(answers) == 2 and {sender[0] for _, sender in answers} == {address}
-    assert len({sender for _, sender in answers}) == 1  # same source address and port
+    assert len(answers) == 2 and {sender[0] for dummy, sender in answers} == {address}
+    assert len({sender for dummy, sender in answers}) == 1  # same source address and port
     wsd = {"a": "http://schemas.xmlsoap.org/ws/2004/08/addressing",
            "d": "http://schemas.xmlsoap.org/ws/2005/04/discovery"}
     refs = {etree.fromstring(d).findtext(".//d:ProbeMatch/a:EndpointReference/a:Address", namespaces=wsd)
-            for d, _ in answers}
-    xaddrs = {etree.fromstring(d).findtext(".//d:ProbeMatch/d:XAddrs", namespaces=wsd) for d, _ in answers}
+            for d, dummy in answers}
+    xaddrs = {etree.fromstring(d).findtext(".//d:ProbeMatch/d:XAddrs", namespaces=wsd) for d, dummy in answers}
     assert refs == {"urn:uuid:" + first.uuid, "urn:uuid:" + second.uuid}
     assert xaddrs == {first.device_url, second.device_url}
     assert ":8001/" in second.device_url

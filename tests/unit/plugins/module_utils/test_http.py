@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
 import ssl
 import subprocess
@@ -115,7 +114,9 @@ def test_digest_sha256_rfc7616_vector():
 
 
 def test_digest_md5_sess_and_rfc2069_forms():
-    h = lambda s: hashlib.md5(s.encode()).hexdigest()  # noqa: E731
+    def h(text):
+        return hashlib.md5(text.encode()).hexdigest()
+
     ha1 = h('%s:%s:%s' % (h('Mufasa:r:pw'), 'n', 'c'))
     assert digest_response('MD5-sess', 'Mufasa', 'r', 'pw', 'GET', '/', 'n', '00000001', 'c', 'auth') == \
         h('%s:n:00000001:c:auth:%s' % (ha1, h('GET:/')))

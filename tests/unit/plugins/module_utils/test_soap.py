@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import os
-import sys
 
 import pytest
 from lxml import etree
@@ -57,8 +56,8 @@ REQUESTS = [
     ('device', 'CreateUsers', {'User': [dict(USER, UserLevel='Administrator')]}),
     ('device', 'DeleteUsers', {'Username': ['operator1']}),
     ('device', 'SetUser', {'User': [USER]}),
-    ('device', 'SetNTP', {'FromDHCP': False, 'NTPManual': [{'Type': 'IPv4', 'IPv4Address': '127.0.0.123'},
-                                                          {'Type': 'DNS', 'DNSname': 'ntp.example.org'}]}),
+    ('device', 'SetNTP', {'FromDHCP': False, 'NTPManual': [
+        {'Type': 'IPv4', 'IPv4Address': '127.0.0.123'}, {'Type': 'DNS', 'DNSname': 'ntp.example.org'}]}),
     ('device', 'SetDNS', {'FromDHCP': False, 'SearchDomain': ['example.org'],
                           'DNSManual': [{'Type': 'IPv6', 'IPv6Address': 'fd00::53'}]}),
     ('device', 'SetDNS', {'FromDHCP': False, 'SearchDomain': [], 'DNSManual': []}),

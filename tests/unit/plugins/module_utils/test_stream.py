@@ -445,8 +445,8 @@ def test_case15_rtsp_answer_dripped_byte_by_byte_is_bounded_by_the_timeout():
     server = DrippingServer(_dripping_head_then_body('RTSP/1.0 200 OK', 'CSeq: 1\r\nPublic: OPTIONS, DESCRIBE', b'x' * 200))
     started = time.monotonic()
     try:
-        with pytest.raises(_stream.StreamTimeoutError, match='RTSP OPTIONS on 127.0.0.1:%d failed: no complete answer '
-                                                              'within 1.5 s' % server.port):
+        expected = 'RTSP OPTIONS on 127.0.0.1:%d failed: no complete answer within 1.5 s' % server.port
+        with pytest.raises(_stream.StreamTimeoutError, match=expected):
             _stream.describe_stream('rtsp://127.0.0.1:%d/live' % server.port, '127.0.0.1', USER, PASSWORD, timeout=1.5)
     finally:
         server.close()
@@ -457,8 +457,8 @@ def test_case15_snapshot_dripped_byte_by_byte_is_bounded_by_the_timeout():
     server = DrippingServer(_dripping_head_then_body('HTTP/1.1 200 OK', 'Content-Type: image/jpeg', b'\xff\xd8' + b'x' * 500))
     started = time.monotonic()
     try:
-        with pytest.raises(_stream.StreamTimeoutError, match='HTTP GET snapshot on 127.0.0.1:%d failed: no complete answer '
-                                                              'within 1.5 s' % server.port):
+        expected = 'HTTP GET snapshot on 127.0.0.1:%d failed: no complete answer within 1.5 s' % server.port
+        with pytest.raises(_stream.StreamTimeoutError, match=expected):
             _stream.fetch_snapshot('http://127.0.0.1:%d/snap.jpg' % server.port, '127.0.0.1', USER, PASSWORD, timeout=1.5)
     finally:
         server.close()

@@ -168,8 +168,8 @@ class FakeDevice:
         if method == 'PUT' and match:
             doc = _x(body)
             assert _find(doc, 'id') == match.group(1)
-            s['onvif_users'][_find(doc, 'userName')] = {'id': match.group(1), 'password': _find(doc, 'password'),
-                                                       'level': _find(doc, 'userType')}
+            s['onvif_users'][_find(doc, 'userName')] = {
+                'id': match.group(1), 'password': _find(doc, 'password'), 'level': _find(doc, 'userType')}
             return Answer(200, status_xml(1, 'OK', 'ok'))
         return Answer(404, status_xml(4, 'Invalid Operation', 'notSupport'))
 
@@ -235,10 +235,11 @@ class FakeDevice:
         if path == '/RPC2_Login' and m == 'global.login':
             if not params['password']:
                 self._random = secrets.token_hex(8)
-                return Answer(200, json.dumps({'error': {'code': 268632079, 'message': 'Component error: login challenge!'},
-                                               'id': call['id'], 'params': {'authorization': 'x', 'encryption': 'Default',
-                                               'mac': '3CEF8C000001', 'random': self._random,
-                                               'realm': 'Login to 4C045ADPAG0001'}, 'result': False, 'session': 'abc'}))
+                challenge = {'error': {'code': 268632079, 'message': 'Component error: login challenge!'},
+                             'id': call['id'], 'result': False, 'session': 'abc',
+                             'params': {'authorization': 'x', 'encryption': 'Default', 'mac': '3CEF8C000001',
+                                        'random': self._random, 'realm': 'Login to 4C045ADPAG0001'}}
+                return Answer(200, json.dumps(challenge))
             import hashlib
             ha1 = hashlib.md5(('%s:Login to 4C045ADPAG0001:%s' % (params['userName'], s['admin_password'])).encode()).hexdigest().upper()
             good = hashlib.md5(('%s:%s:%s' % (params['userName'], self._random, ha1)).encode()).hexdigest().upper()
