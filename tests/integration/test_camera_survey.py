@@ -30,11 +30,11 @@ def site(free_blocks):
     data = {
         'defaults': {'http_port': HTTP_PORT},
         'cameras': [
-            {'name': 'cam-evil', 'vendor': 'generic', 'address': prefix + '.10', 'serial': HOSTILE_SERIAL,
+            {'name': 'cam-evil', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.10', 'serial': HOSTILE_SERIAL,
              'overrides': {'manufacturer': HOSTILE_MAKER, 'model': HOSTILE_MODEL}},
-            {'name': 'cam-plus', 'vendor': 'generic', 'address': prefix + '.11',
+            {'name': 'cam-plus', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.11',
              'overrides': {'manufacturer': '@SUM(1+1)', 'model': '+1-2\tx'}},
-            {'name': 'cam-plain', 'vendor': 'hikvision', 'address': prefix + '.12', 'activated': True,
+            {'name': 'cam-plain', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': prefix + '.12', 'activated': True,
              'password': 'Admin12345'},
         ],
     }

@@ -30,8 +30,8 @@ def site(free_blocks):
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [
-            {'name': 'cam-axis', 'vendor': 'axis', 'address': prefix + '.10'},
-            {'name': 'cam-hik', 'vendor': 'hikvision', 'address': prefix + '.11', 'activated': True,
+            {'name': 'cam-axis', 'vendor': 'axis', 'first_boot': 'factory_account', 'address': prefix + '.10'},
+            {'name': 'cam-hik', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': prefix + '.11', 'activated': True,
              'password': HIK_PASSWORD, 'clock_offset': 7200},
         ],
     }
@@ -152,7 +152,7 @@ def test_unreachable_camera_fails_quickly(site, run_playbook, tmp_path):
 @pytest.fixture(scope='module')
 def partial(free_blocks):
     prefix = free_blocks()[0]
-    hik = {'vendor': 'hikvision', 'activated': True, 'password': HIK_PASSWORD}
+    hik = {'vendor': 'hikvision', 'first_boot': 'profile_q', 'activated': True, 'password': HIK_PASSWORD}
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [

@@ -27,14 +27,14 @@ HTTP_PORT = 8000
 @pytest.fixture(scope='module')
 def site(free_blocks):
     home, away = free_blocks(2)
-    hik = {'vendor': 'hikvision', 'activated': True, 'password': HIK_PASSWORD}
+    hik = {'vendor': 'hikvision', 'first_boot': 'profile_q', 'activated': True, 'password': HIK_PASSWORD}
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [
             dict(hik, name='cam-move', address=home + '.10'),
-            {'name': 'cam-dhcp', 'vendor': 'axis', 'address': home + '.11', 'dhcp_address': home + '.111'},
+            {'name': 'cam-dhcp', 'vendor': 'axis', 'first_boot': 'factory_account', 'address': home + '.11', 'dhcp_address': home + '.111'},
             dict(hik, name='cam-squat', address=home + '.12'),
-            {'name': 'cam-dead', 'vendor': 'generic', 'address': home + '.13', 'faults': {'never_return_after_reboot': True}},
+            {'name': 'cam-dead', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': home + '.13', 'faults': {'never_return_after_reboot': True}},
             dict(hik, name='cam-clock', address=home + '.14', clock_offset=7200),
             dict(hik, name='cam-pass', address=home + '.15'),
         ],
@@ -227,7 +227,7 @@ def test_examples_pass_syntax_check(run_playbook):
 def quirky(free_blocks):
     """Cameras with the simulator's third-party quirks (tools/camsim/README.md, "Fault injection")."""
     home, away = free_blocks(2)
-    hik = {'vendor': 'hikvision', 'activated': True, 'password': HIK_PASSWORD}
+    hik = {'vendor': 'hikvision', 'first_boot': 'profile_q', 'activated': True, 'password': HIK_PASSWORD}
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [

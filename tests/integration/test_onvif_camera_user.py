@@ -35,9 +35,9 @@ def site(free_blocks):
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [
-            {'name': 'cam-axis', 'vendor': 'axis', 'address': prefix + '.10'},
-            {'name': 'cam-hik', 'vendor': 'hikvision', 'address': prefix + '.11', 'activated': False},
-            {'name': 'cam-gen', 'vendor': 'generic', 'address': prefix + '.12',
+            {'name': 'cam-axis', 'vendor': 'axis', 'first_boot': 'factory_account', 'address': prefix + '.10'},
+            {'name': 'cam-hik', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': prefix + '.11', 'activated': False},
+            {'name': 'cam-gen', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.12',
              'users': [{'username': 'admin', 'password': 'admin', 'level': 'Administrator'},
                        {'username': 'installer', 'password': INSTALLER_PASSWORD, 'level': 'User'}]},
         ],
@@ -221,10 +221,10 @@ def quirky(free_blocks):
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [
-            {'name': 'cam-anon', 'vendor': 'generic', 'address': prefix + '.20', 'quirks': {'anonymous_get_users_empty': True},
+            {'name': 'cam-anon', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.20', 'quirks': {'anonymous_get_users_empty': True},
              'users': [{'username': 'admin', 'password': 'Gen-Adm1n-26', 'level': 'Administrator'},
                        {'username': 'installer', 'password': INSTALLER_PASSWORD, 'level': 'User'}]},
-            {'name': 'cam-hides', 'vendor': 'axis', 'address': prefix + '.21', 'quirks': {'get_users_hides_factory': True},
+            {'name': 'cam-hides', 'vendor': 'axis', 'first_boot': 'factory_account', 'address': prefix + '.21', 'quirks': {'get_users_hides_factory': True},
              'users': [{'username': 'root', 'password': 'pass', 'level': 'Administrator'},
                        {'username': 'admin', 'password': VAULT, 'level': 'Administrator'}]},
         ],

@@ -40,10 +40,10 @@ def site_data(prefix):
     return {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [
-            {'name': 'cam-hik', 'vendor': 'hikvision', 'address': prefix + '.10', 'password': PASSWORD, 'location': 'city/semarang'},
-            {'name': 'cam-new', 'vendor': 'hikvision', 'address': prefix + '.64', 'activated': False},  # just mounted
-            {'name': 'cam-axis', 'vendor': 'axis', 'address': prefix + '.90', 'users': [admin]},
-            {'name': 'cam-gen', 'vendor': 'generic', 'address': prefix + '.12', 'password': PASSWORD},
+            {'name': 'cam-hik', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': prefix + '.10', 'password': PASSWORD, 'location': 'city/semarang'},
+            {'name': 'cam-new', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': prefix + '.64', 'activated': False},  # just mounted
+            {'name': 'cam-axis', 'vendor': 'axis', 'first_boot': 'factory_account', 'address': prefix + '.90', 'users': [admin]},
+            {'name': 'cam-gen', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.12', 'password': PASSWORD},
         ],
         'squatters': [{'address': prefix + '.108', 'port': HTTP_PORT, 'banner': 'nginx'}],
     }
@@ -235,9 +235,9 @@ def shared(free_blocks):
     data = {
         'defaults': {'rtsp_port': 8554, 'reboot_seconds': 1},
         'cameras': [
-            {'name': 'nvr-ch1', 'vendor': 'generic', 'address': prefix + '.30', 'http_port': 8001, 'rtsp_port': 8554,
+            {'name': 'nvr-ch1', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.30', 'http_port': 8001, 'rtsp_port': 8554,
              'users': [admin]},
-            {'name': 'nvr-ch2', 'vendor': 'generic', 'address': prefix + '.30', 'http_port': 8002, 'rtsp_port': 8555,
+            {'name': 'nvr-ch2', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.30', 'http_port': 8002, 'rtsp_port': 8555,
              'users': [admin], 'quirks': {'discovery_via': 'nvr-ch1'},
              'faults': {'operations': {'GetNetworkInterfaces': 'ter:ActionNotSupported'}}},
         ],

@@ -32,13 +32,13 @@ def site(free_blocks):
     data = {
         'defaults': {'http_port': HTTP_PORT, 'rtsp_port': RTSP_PORT},
         'cameras': [
-            {'name': 'cam-axis', 'vendor': 'axis', 'address': prefix + '.10'},
-            {'name': 'cam-hik', 'vendor': 'hikvision', 'address': prefix + '.11', 'activated': True,
+            {'name': 'cam-axis', 'vendor': 'axis', 'first_boot': 'factory_account', 'address': prefix + '.10'},
+            {'name': 'cam-hik', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': prefix + '.11', 'activated': True,
              'password': HIK_PASSWORD},
-            {'name': 'cam-covered', 'vendor': 'generic', 'address': prefix + '.12', 'faults': {'covered': True}},
-            {'name': 'cam-frozen', 'vendor': 'generic', 'address': prefix + '.13', 'faults': {'frozen': True}},
-            {'name': 'cam-covered-osd', 'vendor': 'generic', 'address': prefix + '.14', 'quirks': {'picture': 'covered_osd'}},
-            {'name': 'cam-frozen-osd', 'vendor': 'generic', 'address': prefix + '.15', 'quirks': {'picture': 'frozen_osd'}},
+            {'name': 'cam-covered', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.12', 'faults': {'covered': True}},
+            {'name': 'cam-frozen', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.13', 'faults': {'frozen': True}},
+            {'name': 'cam-covered-osd', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.14', 'quirks': {'picture': 'covered_osd'}},
+            {'name': 'cam-frozen-osd', 'vendor': 'generic', 'first_boot': 'factory_account', 'address': prefix + '.15', 'quirks': {'picture': 'frozen_osd'}},
         ],
     }
     with camsim.Site.from_dict(data) as running:

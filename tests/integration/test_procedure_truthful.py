@@ -118,6 +118,7 @@ def fail_get_users(data):
     """cam-srv-03 (Axis-like, arrives with root/pass) answers GetUsers with a SOAP fault."""
     for camera in data['cameras']:
         if camera['name'] == 'cam-srv-03':
+            camera['first_boot'] = 'factory_account'  # the old firmware of this test, not AXIS OS 10's setup
             camera['faults'] = {'operations': {'GetUsers': {
                 'subcode': 'ter:InvalidArgVal', 'reason': 'Simulated failure of the user list', 'code': 'Receiver',
                 'http_status': 500}}}
@@ -181,7 +182,7 @@ def test_a_camera_failing_in_step_2_stays_in_the_record_and_blocks_the_agenda(tm
 
 def squat_planned_address(data):
     """A device with the office password already answers at cam-srv-01's planned address."""
-    data['cameras'].append({'name': 'squatter', 'vendor': 'hikvision', 'address': '127.0.55.11',
+    data['cameras'].append({'name': 'squatter', 'vendor': 'hikvision', 'first_boot': 'profile_q', 'address': '127.0.55.11',
                             'password': 'Demo-Kamera-26!', 'serial': 'DS-2CD2043G2-I20200101CCWR000000666',
                             'mac': '44:19:b6:66:66:66'})
 
