@@ -33,7 +33,7 @@ VENDORS = {'hikvision': hikvision.Hikvision, 'axis': axis.Axis, 'dahua': dahua.D
 SCOPE_PATTERNS = (
     ('hikvision', r'hikvision|hiwatch|/hardware/DS-\d'),
     ('axis', r'\baxis\b'),
-    ('dahua', r'dahua|/hardware/(?:IPC|DH)-'),
+    ('dahua', r'dahua|/hardware/(?:IPC|DH)-[A-Z]{2,4}\d'),  # Dahua series (IPC-HDW5831R), not any IPC- model
 )
 SERVER_PATTERNS = (
     ('hikvision', r'^(?:App-webs|Hikvision-Webs|DNVRS-Webs|DVRDVS-Webs)'),
