@@ -39,6 +39,16 @@ ansible-playbook -i inventory/demo dukcapil.cctv.install_cctv \
   -e agenda_export="$DEMO/run/buku-agenda.csv"
 
 echo
+echo "== How each camera was booted in step 2 (the simulator's view: Hikvision ISAPI, Axis VAPIX)"
+python - "$STATE" <<'PY'
+import json, sys, urllib.request
+control = json.load(open(sys.argv[1]))["control_url"]
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+for cam in json.load(opener.open(control + "/cameras", timeout=5)):
+    print("  %-12s %-10s first boot %-15s %s" % (cam["name"], cam["vendor"], cam["first_boot"], cam["credentials"]))
+PY
+
+echo
 echo "== The site's cameras after the procedure (dukcapil.cctv.camera_survey)"
 ansible-playbook -i inventory/demo dukcapil.cctv.camera_survey -e camera_survey_dest="$DEMO/survey" > "$DEMO/survey.log"
 python - "$DEMO/survey/cameras.csv" <<'PY'
