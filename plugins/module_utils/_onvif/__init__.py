@@ -107,13 +107,36 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers impor
     get_snapshot_uri, get_stream_uri, get_users, interface_addresses, normalise_interface,
     normalise_mac, parse_probe_matches, primary_interface, strip_uri_credentials,
 )
-from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.network import (  # noqa: F401 pylint: disable=unused-import
-    AddressTakenError, CameraIpJob, CameraLostError, NetworkChangeError, OtherDeviceError, Plan,
-)
-# Accounts (onvif_camera_user) and discovery (onvif_discovery): used as namespaces, ``users.plan(...)``.
-from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif import discovery, users  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.users import AccountError  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.discovery import DiscoveryError  # noqa: F401 pylint: disable=unused-import
+import sys
+
+# network (onvif_camera_ip), users (onvif_camera_user, vendor first boot) and discovery
+# (onvif_discovery) are loaded on first use (PEP 562 ``__getattr__`` below), so the modules that
+# need none of them do not pay their import (issue 11). The imports are plain ``import``
+# statements so that AnsiballZ, which packs the module_utils a module imports by name (it reads
+# function bodies too), still ships them with every ONVIF module.
+_LAZY = {
+    'network': ('network', None), 'AddressTakenError': ('network', 'AddressTakenError'),
+    'CameraIpJob': ('network', 'CameraIpJob'), 'CameraLostError': ('network', 'CameraLostError'),
+    'NetworkChangeError': ('network', 'NetworkChangeError'), 'OtherDeviceError': ('network', 'OtherDeviceError'),
+    'Plan': ('network', 'Plan'),
+    'users': ('users', None), 'AccountError': ('users', 'AccountError'),
+    'discovery': ('discovery', None), 'DiscoveryError': ('discovery', 'DiscoveryError'),
+}
+
+
+def __getattr__(name):
+    """The lazily loaded submodules and the names re-exported from them."""
+    if name not in _LAZY:
+        raise AttributeError('module %r has no attribute %r' % (__name__, name))
+    submodule, attribute = _LAZY[name]
+    if submodule == 'network':
+        import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.network  # noqa: F401 pylint: disable=unused-import
+    elif submodule == 'users':
+        import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.users  # noqa: F401 pylint: disable=unused-import
+    else:
+        import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.discovery  # noqa: F401 pylint: disable=unused-import
+    module = sys.modules[__name__ + '.' + submodule]
+    return module if attribute is None else getattr(module, attribute)
 
 
 def onvif_argument_spec():
