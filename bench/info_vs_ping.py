@@ -56,6 +56,7 @@ def main():
     parser.add_argument('--processes', type=int, default=7, help='single-process runs to time (0: none)')
     args = parser.parse_args()
 
+    load_before = _bench.load_average()
     collections = _bench.install_collection()
     plays = [{
         'name': 'Ping, then read every camera',
@@ -78,6 +79,7 @@ def main():
     if processes:
         print('one module process, best / median of %d: onvif_camera_info %.3f / %.3f s, ping %.3f / %.3f s '
               '(ratio of the best: %.2f)' % ((args.processes,) + processes + (processes[0] / processes[2],)))
+    print('load average (1 min) before / after: %.2f / %.2f' % (load_before, _bench.load_average()))
 
 
 if __name__ == '__main__':

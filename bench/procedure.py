@@ -63,7 +63,8 @@ def site_and_inventory(count, workstations, work):
             'viewer_src': path, 'viewer_checksum': checksum, 'viewer_executable': 'bin/cctv-viewer',
             'viewer_operator': 'root', 'viewer_prefix': os.path.join(work, 'workstations', '{{ inventory_hostname }}')}},
         'protected': {'hosts': {'db-utama': {'ansible_host': '127.0.61.5'}}}}}}
-    site = _bench.camsim.Site.from_dict({'defaults': {'http_port': 8000, 'rtsp_port': 8554, 'reboot_seconds': 2},
+    site = _bench.camsim.Site.from_dict({'defaults': {'http_port': 8000, 'rtsp_port': 8554, 'reboot_seconds': 2,
+                                                      'first_boot': _bench.FIRST_BOOT},
                                          'cameras': cameras})
     return site, inventory
 
@@ -75,6 +76,7 @@ def main():
     parser.add_argument('--forks', type=int, default=10)
     args = parser.parse_args()
 
+    load_before = _bench.load_average()
     collections_path = _bench.install_collection()
     work = os.path.join(_bench.WORK, 'procedure')
     subprocess.run(['rm', '-rf', work], check=True)
@@ -100,6 +102,12 @@ def main():
     for stage, seconds in stages.items():
         print('  %-16s %7.1f s' % (stage, seconds))
     print('ratio procedure / ping (per camera, same inventory, same run): %.1f' % (procedure / ping))
+    print('per camera: %.2f s of task time; ping %.3f s' % (procedure / args.cameras, ping / args.cameras))
+    slowest = sorted(times.items(), key=lambda item: -item[1])[:12]
+    print('slowest tasks (sum over hosts of the task\'s wall time):')
+    for task, seconds in slowest:
+        print('  %7.1f s  %s' % (seconds, task))
+    print('load average (1 min) before / after: %.2f / %.2f' % (load_before, _bench.load_average()))
 
 
 if __name__ == '__main__':

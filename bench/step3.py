@@ -28,6 +28,7 @@ def main():
     parser.add_argument('--reboot-seconds', type=float, default=2.0)
     args = parser.parse_args()
 
+    load_before = _bench.load_average()
     collections = _bench.install_collection()
     cameras, hosts = [], {}
     for i in range(args.cameras):
@@ -39,9 +40,10 @@ def main():
         cameras.append(entry)
         hosts[name] = {'ansible_host': entry['address'], 'onvif_port': 8000, 'camera_vendor': vendor,
                        'onvif_username': 'admin' if vendor == 'hikvision' else 'root',
-                       'camera_address': '127.0.51.%d' % (10 + i)}
+                       'camera_address': '127.0.49.%d' % (10 + i)}
     site = _bench.camsim.Site.from_dict({'defaults': {'http_port': 8000, 'rtsp_port': 8554,
-                                                      'reboot_seconds': args.reboot_seconds},
+                                                      'reboot_seconds': args.reboot_seconds,
+                                                      'first_boot': _bench.FIRST_BOOT},
                                          'cameras': cameras})
     connection = {'hostname': '{{ ansible_host }}', 'port': '{{ onvif_port }}',
                   'username': '{{ onvif_username }}', 'password': NEW_PASSWORD}
@@ -55,14 +57,14 @@ def main():
                 'name': '{{ onvif_username }}', 'user_password': NEW_PASSWORD, 'level': 'Administrator',
                 'vendor': '{{ camera_vendor }}'}},
             {'name': 'network', 'dukcapil.cctv.onvif_camera_ip': {
-                'address': '{{ camera_address }}', 'prefix_length': 24, 'gateway': '127.0.51.1',
+                'address': '{{ camera_address }}', 'prefix_length': 24, 'gateway': '127.0.49.1',
                 'camera_hostname': '{{ inventory_hostname }}', 'ntp_servers': ['127.0.0.1']}},
         ],
     }]
     inventory = {'all': {'children': {'cameras': {'hosts': hosts}}}}
     with site:
         wall, times = _bench.run_timed(plays, inventory, collections, forks=args.forks)
-        moved = sum(1 for c in site.cameras.values() if c.address.startswith('127.0.51.'))
+        moved = sum(1 for c in site.cameras.values() if c.address.startswith('127.0.49.'))
     ping = times['ping']
     step3 = times['password'] + times['network']
     print('cameras: %d (moved: %d), forks: %d, simulated reboot: %.1f s' % (args.cameras, moved, args.forks, args.reboot_seconds))
@@ -71,6 +73,7 @@ def main():
     print('cameras per minute: %.1f' % (args.cameras / step3 * 60))
     print('ping task:          %.1f s' % ping)
     print('ratio step 3 / ping (per camera, same inventory, same run): %.1f' % (step3 / ping))
+    print('load average (1 min) before / after: %.2f / %.2f' % (load_before, _bench.load_average()))
 
 
 if __name__ == '__main__':
