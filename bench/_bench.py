@@ -96,8 +96,12 @@ def run_timed(plays, inventory, collections, forks=10, extra_env=None, extra_arg
     proc = subprocess.run([os.path.join(BIN, 'ansible-playbook'), '-i', inv, '-f', str(forks), pb] + list(extra_args),
                           env=env, capture_output=True, text=True, check=False)
     wall = time.monotonic() - start
+    with open(os.path.join(tmp, 'output.log'), 'w') as f:
+        f.write(proc.stdout + proc.stderr)
     if proc.returncode != 0:
-        sys.exit('the playbook failed:\n%s\n%s' % (proc.stdout[-5000:], proc.stderr[-2000:]))
+        failures = [line for line in proc.stdout.splitlines() if line.startswith(('fatal:', 'failed:'))]
+        sys.exit('the playbook failed (whole output: %s):\n%s\n%s' % (os.path.join(tmp, 'output.log'),
+                                                                       '\n'.join(failures[:5]), proc.stderr[-2000:]))
     totals = {}
     with open(times) as f:
         for entry in json.load(f):  # a task that runs several times (an included role) adds up
