@@ -75,7 +75,8 @@ def main():
                for i in range(args.count)]
     baseline = rss_mb()
     began = time.perf_counter()
-    site = camsim.Site.from_dict({"cameras": cameras})
+    # ONVIF accounts from the start (the default first boot is the vendors' way, ONVIF off until then).
+    site = camsim.Site.from_dict({"defaults": {"first_boot": "factory_account"}, "cameras": cameras})
     loaded = time.perf_counter()
     site.start()
     up = time.perf_counter()
