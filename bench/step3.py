@@ -36,7 +36,7 @@ def main():
         name = 'cam-%03d' % (i + 1)
         entry = {'name': name, 'vendor': vendor, 'address': '127.0.50.%d' % (10 + i)}
         if vendor == 'hikvision':
-            entry.update(activated=False)
+            entry.update(activated=False, first_boot='profile_q')  # activated over ONVIF by onvif_camera_user
         cameras.append(entry)
         hosts[name] = {'ansible_host': entry['address'], 'onvif_port': 8000, 'camera_vendor': vendor,
                        'onvif_username': 'admin' if vendor == 'hikvision' else 'root',
