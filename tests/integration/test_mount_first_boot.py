@@ -158,3 +158,44 @@ def test_step2_boots_each_camera_the_vendors_way_twice(tmp_path, run_playbook, n
     dummy, wsd = find_on_loopback(run_playbook, tmp_path, 'after')
     heard = set(d['address'] for d in wsd)
     assert all(native_site.cameras[name].address in heard for name in BOOTED), wsd
+
+
+# Cameras that still ship with a factory account (AXIS OS before 10: root/pass; many generic ONVIF
+# cameras: admin/admin) have no first boot to do: step 2 replaces the factory password over ONVIF.
+FACTORY = {'cam-old-axis': ('axis', '.91', '.21', 'axis', 'root'),
+           'cam-old-gen': ('generic', '.21', '.22', 'auto', 'admin')}
+
+
+def test_step2_replaces_a_factory_password_when_the_camera_ships_with_one(tmp_path, run_playbook, free_blocks):
+    factory, room = free_blocks(2)
+    cameras = [{'name': name, 'vendor': vendor, 'address': factory + suffix, 'first_boot': 'factory_account'}
+               for name, (vendor, suffix, dummy, dummy2, dummy3) in FACTORY.items()]
+    with camsim.Site.from_dict({'defaults': {'http_port': HTTP_PORT, 'rtsp_port': 8554, 'reboot_seconds': 0.5},
+                                'cameras': cameras}) as site:
+        site.factory, site.room = factory, room
+        run_dir = tmp_path / 'run'
+        hosts = {}
+        for name, (dummy, suffix, planned, vendor, user) in FACTORY.items():
+            hosts[name] = {'ansible_host': factory + suffix, 'camera_address': room + planned, 'camera_hostname': name,
+                           'camera_position': 'Rak server', 'camera_vendor': vendor, 'onvif_username': user,
+                           'camera_first_boot': 'factory_password'}
+        # A generic camera's factory login is not in the vendor table: the inventory names it.
+        hosts['cam-old-gen'].update(camera_factory_username='admin', camera_factory_password='admin')
+        inv = inventory(site, run_dir)
+        inv['all']['children']['cameras']['children']['room_server']['hosts'] = hosts
+        assert run_playbook(step('step1_prepare'), inventory=inv).rc == 0
+
+        first = run_playbook(step('step2_mount'), inventory=inv)
+        assert first.rc == 0, first
+        for name, (dummy, dummy2, dummy3, dummy4, user) in FACTORY.items():
+            camera = site.cameras[name]
+            assert camera.find_user(user)['password'] == PASSWORD, name
+        record = json.loads((run_dir / 'record.json').read_text())
+        bound = dict((c['name'], c) for c in record['cameras'])
+        for name in FACTORY:
+            assert bound[name]['serial'] == site.cameras[name].serial, record
+        assert not [p for p in record.get('problems', []) if p['step'] == 2], record['problems']
+        assert PASSWORD not in first.stdout
+
+        second = run_playbook(step('step2_mount'), inventory=inv)
+        assert second.rc == 0 and all(second.recap[name]['changed'] == 0 for name in FACTORY), second
