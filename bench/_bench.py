@@ -100,8 +100,8 @@ def run_timed(plays, inventory, collections, forks=10, extra_env=None, extra_arg
         f.write(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         failures = [line for line in proc.stdout.splitlines() if line.startswith(('fatal:', 'failed:'))]
-        sys.exit('the playbook failed (whole output: %s):\n%s\n%s' % (os.path.join(tmp, 'output.log'),
-                                                                       '\n'.join(failures[:5]), proc.stderr[-2000:]))
+        sys.exit('the playbook failed (whole output: %s):\n%s\n%s'
+                 % (os.path.join(tmp, 'output.log'), '\n'.join(failures[:5]), proc.stderr[-2000:]))
     totals = {}
     with open(times) as f:
         for entry in json.load(f):  # a task that runs several times (an included role) adds up

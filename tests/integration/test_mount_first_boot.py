@@ -84,8 +84,8 @@ def find_on_loopback(run_playbook, tmp_path, name):
     plays = [{'name': 'Find by multicast on loopback', 'hosts': 'localhost', 'gather_facts': False, 'tasks': [
         {'name': 'SADP inquiry', 'dukcapil.cctv.cctv_sadp_info': {'multicast_interface': '127.0.0.1', 'timeout': 2},
          'register': 'found_sadp'},
-        {'name': 'WS-Discovery Probe', 'dukcapil.cctv.onvif_discovery': {'multicast_interface': '127.0.0.1', 'timeout': 2,
-                                                                          'port': HTTP_PORT},
+        {'name': 'WS-Discovery Probe', 'dukcapil.cctv.onvif_discovery': {
+            'multicast_interface': '127.0.0.1', 'timeout': 2, 'port': HTTP_PORT},
          'register': 'found_wsd'},
         {'name': 'Keep them', 'ansible.builtin.copy': {
             'content': '{{ {"sadp": found_sadp.devices, "wsd": found_wsd.devices} | to_nice_json }}', 'dest': str(out),
