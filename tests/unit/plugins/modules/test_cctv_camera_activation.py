@@ -362,6 +362,11 @@ def test_auto_from_scopes_and_server_header():
     assert firstboot._from_discovery({'scopes': ['onvif://www.onvif.org/name/Camera']}) == (None, None)
 
 
+def test_auto_takes_no_generic_ipc_model_for_dahua():
+    # Many makers call a model IPC-<something>: only Dahua's series names are Dahua evidence.
+    assert firstboot._from_discovery({'scopes': ['onvif://www.onvif.org/hardware/IPC-GENERIC']}) == (None, None)
+
+
 def test_auto_falls_back_to_onvif_and_to_the_server_header(camera, run_module):
     device = camera('hikvision', errors={('GET', '/SDK/activateStatus'): (404, '')}, server='App-webs/')
     vendor, evidence = firstboot.detect(args('auto', use_tls=False, validate_certs=True, timeout=5), fakes.FakeHttp)
