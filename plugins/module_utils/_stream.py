@@ -166,33 +166,12 @@ def _stream_error(exc, operation, target):
 
 
 # ------------------------------------------------------------------------------------ RTSP --
-class RtspResponse:
-    """One RTSP answer: ``status``, ``reason``, ``headers`` (list of (name, value)), ``body``."""
-
-    def __init__(self, status, reason, headers, body):
-        self.status = status
-        self.reason = reason
-        self.headers = headers
-        self.body = body
-
-    def header(self, name, default=None):
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return default
-
-    def header_all(self, name):
-        name = name.lower()
-        return [value for key, value in self.headers if key.lower() == name]
-
-
 class RtspClient:
     """RTSP/1.0 over one TCP connection to ``hostname:port``, reconnecting when the camera closes it.
 
     ``request(method, uri)`` answers a 401 with the credentials (Digest preferred) and returns
-    the final :class:`RtspResponse`; any status is returned, only protocol and transport
-    failures raise. Each request -- connecting, sending, the whole answer and the Digest retry
+    the final answer (``_http.wire.Message``: status, reason, headers, body); any status is
+    returned, only protocol and transport failures raise. Each request -- connecting, sending, the whole answer and the Digest retry
     -- finishes within ``timeout`` seconds (one ``_http.Deadline``).
     """
 
@@ -243,10 +222,9 @@ class RtspClient:
             except _http.HttpError:
                 self.close()
                 raise
-            response = RtspResponse(message.status, message.reason, message.headers.items(), message.body)
-            if (response.header('connection') or '').lower() == 'close':
+            if (message.headers.get('connection') or '').lower() == 'close':
                 self.close()
-            return response
+            return message
         raise _http.HttpConnectionError('the camera closed the connection without answering')
 
     def request(self, method, uri, headers=()):
@@ -256,12 +234,12 @@ class RtspClient:
             response = self._exchange(method, uri, headers, None, deadline)
             if response.status != 401:
                 return response
-            scheme = self.credentials.accept(response.header_all('www-authenticate'))
+            scheme = self.credentials.accept(response.headers.get_all('www-authenticate'))
             for attempt in (1, 2):
                 response = self._exchange(method, uri, headers, self.credentials.header(method, uri), deadline)
-                if attempt == 2 or response.status != 401 or not is_stale(response.header_all('www-authenticate')):
+                if attempt == 2 or response.status != 401 or not is_stale(response.headers.get_all('www-authenticate')):
                     break
-                self.credentials.accept(response.header_all('www-authenticate'))  # the nonce expired: once more
+                self.credentials.accept(response.headers.get_all('www-authenticate'))  # the nonce expired: once more
         except StreamError as exc:
             raise exc.__class__(exc.cause, 'RTSP %s' % method, self.target) from None
         except _http.HttpError as exc:
@@ -321,7 +299,7 @@ def describe_stream(uri, hostname, username, password, timeout=10.0):
         described = client.request('DESCRIBE', uri, [('Accept', 'application/sdp')])
     if described.status != 200:
         raise StreamResponseError('answered %d %s' % (described.status, described.reason), 'RTSP DESCRIBE', client.target)
-    content_type = (described.header('content-type') or '').split(';')[0].strip().lower()
+    content_type = (described.headers.get('content-type') or '').split(';')[0].strip().lower()
     if content_type != 'application/sdp':
         shown = repr(content_type) if content_type else 'without Content-Type'
         raise StreamResponseError('the answer is %s, not application/sdp' % shown, 'RTSP DESCRIBE', client.target)
@@ -329,9 +307,9 @@ def describe_stream(uri, hostname, username, password, timeout=10.0):
     if not sdp['video']:
         raise StreamResponseError('the session description has no video media line (m=video; it has: %s)'
                                   % (', '.join(sdp['media']) or 'no media at all'), 'RTSP DESCRIBE', client.target)
-    public = [m.strip() for m in (options.header('public') or '').split(',') if m.strip()]
+    public = [m.strip() for m in (options.headers.get('public') or '').split(',') if m.strip()]
     return {'codec': sdp['video'][0]['codec'], 'clock_rate': sdp['video'][0]['clock_rate'], 'media': sdp['media'],
-            'public': public, 'server': described.header('server') or options.header('server')}
+            'public': public, 'server': described.headers.get('server') or options.headers.get('server')}
 
 
 # ------------------------------------------------------------------------------- snapshots --
