@@ -71,13 +71,13 @@ PATH_CREDENTIAL_PATTERN = r'(?i)(?<![a-z0-9])(user|username|password|passwd|pwd)
 # Not data, handled in code (listed so the quirks are in one place):
 # * Elements the schema requires are sometimes missing: Axis answers GetNTP with FromDHCP=true and
 #   no NTPFromDHCP (axis-q6045-e), Pelco GetUsers with no User (pelco-d6230l), Bosch and Pelco
-#   GetSystemDateAndTime without LocalDateTime. zeep parses with strict=False; readers treat a
+#   GetSystemDateAndTime without LocalDateTime. The SOAP layer does not enforce minOccurs; readers treat a
 #   missing list as empty and a missing value as None/''.
 # * GetServices refused on working devices: Axis Q6045-E (Receiver/ter:Action "Action failed"),
 #   Hikvision 2014 firmware (ter:InvalidArgVal/ter:InvalidParameter). Any fault but an
 #   authentication one makes the client fall back to GetCapabilities.
 # * Services sharing one XAddr (Axis Events/Media/PTZ at /onvif/services, D-Link everything at
-#   /onvif/device_service): each service gets its own zeep proxy on the same URL.
+#   /onvif/device_service): each service is called at that same URL.
 # * HwAddress without separators ("00047D0EB85C", pelco-d6230l): normalise_mac().
 # * Unauthenticated GetSystemDateAndTime refused with HTTP 401 (dvc-dcn-bm2220lpr SOAP fault,
 #   ezviz HTML page): the clock is read again with credentials.
