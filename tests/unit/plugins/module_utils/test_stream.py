@@ -441,25 +441,19 @@ class DrippingServer:
         self.sock.close()
 
 
-def test_case15_rtsp_answer_dripped_byte_by_byte_is_bounded_by_the_timeout():
-    server = DrippingServer(_dripping_head_then_body('RTSP/1.0 200 OK', 'CSeq: 1\r\nPublic: OPTIONS, DESCRIBE', b'x' * 200))
+@pytest.mark.parametrize('status, headers, body, expected, call', [
+    ('RTSP/1.0 200 OK', 'CSeq: 1\r\nPublic: OPTIONS, DESCRIBE', b'x' * 200, 'RTSP OPTIONS',
+     lambda port: _stream.describe_stream('rtsp://127.0.0.1:%d/live' % port, '127.0.0.1', USER, PASSWORD, timeout=1.5)),
+    ('HTTP/1.1 200 OK', 'Content-Type: image/jpeg', b'\xff\xd8' + b'x' * 500, 'HTTP GET snapshot',
+     lambda port: _stream.fetch_snapshot('http://127.0.0.1:%d/snap.jpg' % port, '127.0.0.1', USER, PASSWORD, timeout=1.5)),
+], ids=['rtsp', 'snapshot'])
+def test_case15_answer_dripped_byte_by_byte_is_bounded_by_the_timeout(status, headers, body, expected, call):
+    server = DrippingServer(_dripping_head_then_body(status, headers, body))
     started = time.monotonic()
     try:
-        expected = 'RTSP OPTIONS on 127.0.0.1:%d failed: no complete answer within 1.5 s' % server.port
-        with pytest.raises(_stream.StreamTimeoutError, match=expected):
-            _stream.describe_stream('rtsp://127.0.0.1:%d/live' % server.port, '127.0.0.1', USER, PASSWORD, timeout=1.5)
-    finally:
-        server.close()
-    assert 1.4 < time.monotonic() - started < 2.5
-
-
-def test_case15_snapshot_dripped_byte_by_byte_is_bounded_by_the_timeout():
-    server = DrippingServer(_dripping_head_then_body('HTTP/1.1 200 OK', 'Content-Type: image/jpeg', b'\xff\xd8' + b'x' * 500))
-    started = time.monotonic()
-    try:
-        expected = 'HTTP GET snapshot on 127.0.0.1:%d failed: no complete answer within 1.5 s' % server.port
-        with pytest.raises(_stream.StreamTimeoutError, match=expected):
-            _stream.fetch_snapshot('http://127.0.0.1:%d/snap.jpg' % server.port, '127.0.0.1', USER, PASSWORD, timeout=1.5)
+        message = '%s on 127.0.0.1:%d failed: no complete answer within 1.5 s' % (expected, server.port)
+        with pytest.raises(_stream.StreamTimeoutError, match=message):
+            call(server.port)
     finally:
         server.close()
     assert 1.4 < time.monotonic() - started < 2.5
