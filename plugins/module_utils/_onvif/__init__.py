@@ -73,7 +73,7 @@ Data shapes (plain dict/list/str/int/bool/None; keys always present)
                from_dhcp_servers, search_domains}, ntp: {from_dhcp, servers, manual,
                from_dhcp_servers}, hostname: {name, from_dhcp},
                protocols: [{name, enabled, ports: [int]}]}``; gateway/dns/ntp/hostname/protocols
-               are None (with a warning) when the camera does not implement them. ``servers`` is
+               are None (with a warning) when the camera does not implement them, answers empty or refuses. ``servers`` is
                the list in use (from DHCP when from_dhcp, else manual). Placeholders such as
                0.0.0.0 and '::' are dropped.
     clock      ``{utc_time ('2026-01-31T08:00:00Z'), local_time ('2026-01-31T15:00:00' or None),
