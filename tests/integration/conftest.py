@@ -155,3 +155,25 @@ def sop_example_play(tmp_path):
                  'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': yaml.safe_load(text)}]
 
     return _play
+
+
+@pytest.fixture
+def copy_demo_inventory():
+    """copy(dest, moved): inventory/demo copied to dest with ``moved`` applied to every file's text.
+
+    Returns each camera's host variables (from hosts.yml), by name.
+    """
+    def copy(dest, moved):
+        shutil.copytree(os.path.join(ROOT, 'inventory', 'demo'), dest)
+        for folder, _dirs, files in os.walk(dest):
+            for name in files:
+                path = os.path.join(folder, name)
+                with open(path, encoding='utf-8') as f:
+                    text = f.read()
+                with open(path, 'w', encoding='utf-8') as f:
+                    f.write(moved(text))
+        with open(os.path.join(dest, 'hosts.yml'), encoding='utf-8') as f:
+            hosts = yaml.safe_load(f)
+        rooms = hosts['all']['children']['cameras']['children']
+        return {name: host for room in rooms.values() for name, host in room['hosts'].items()}
+    return copy

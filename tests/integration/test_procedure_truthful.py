@@ -23,7 +23,6 @@ import io
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -35,7 +34,6 @@ camsim = pytest.importorskip('camsim', reason='the camera simulator (tools/camsi
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO_SITE = os.path.join(ROOT, 'tools', 'camsim', 'sites', 'demo.yml')
-DEMO_INVENTORY = os.path.join(ROOT, 'inventory', 'demo')
 ATTEST = ['-e', 'mount_attested_by=Budi Santoso']
 ACCEPT = ATTEST + ['-e', 'review_sub_koordinator_decision=accepted', '-e', 'review_kepala_bidang_decision=accepted']
 WITH_PROBLEMS = ['-e', 'review_sub_koordinator_accept_with_problems=true',
@@ -50,22 +48,6 @@ def mover(blocks):
     return lambda text: ADDRESS.sub(lambda m: '127.0.%s.%s' % (blocks[m.group(1)], m.group(2)), text)
 
 
-def copy_inventory(dest, moved):
-    """inventory/demo copied to dest with every demo address moved to this test's blocks."""
-    shutil.copytree(DEMO_INVENTORY, dest)
-    for folder, _dirs, files in os.walk(dest):
-        for name in files:
-            path = os.path.join(folder, name)
-            with open(path, encoding='utf-8') as f:
-                text = f.read()
-            with open(path, 'w', encoding='utf-8') as f:
-                f.write(moved(text))
-    with open(os.path.join(dest, 'hosts.yml'), encoding='utf-8') as f:
-        hosts = yaml.safe_load(f)
-    rooms = hosts['all']['children']['cameras']['children']
-    return {name: host for room in rooms.values() for name, host in room['hosts'].items()}
-
-
 def start_site(moved, change=None):
     with open(DEMO_SITE, encoding='utf-8') as f:
         data = yaml.safe_load(moved(f.read()))
@@ -76,12 +58,12 @@ def start_site(moved, change=None):
 
 
 @pytest.fixture
-def demo_copy(tmp_path, request):
+def demo_copy(tmp_path, request, copy_demo_inventory):
     """(inventory path, plan, env, site) of a demo copy on the blocks of request.param."""
     blocks = request.param['blocks']
     moved = mover(blocks)
     inventory = str(tmp_path / 'inventory')
-    plan = copy_inventory(inventory, moved)
+    plan = copy_demo_inventory(inventory, moved)
     site = start_site(moved, request.param.get('change'))
     viewer = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'make_demo_viewer.py'),
                              '--output-dir', str(tmp_path / 'dist')], check=True, capture_output=True, text=True)

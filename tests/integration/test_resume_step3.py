@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +28,6 @@ camsim = pytest.importorskip('camsim', reason='the camera simulator (tools/camsi
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO_SITE = os.path.join(ROOT, 'tools', 'camsim', 'sites', 'demo.yml')
-DEMO_INVENTORY = os.path.join(ROOT, 'inventory', 'demo')
 ACCEPT = ['-e', 'mount_attested_by=Budi Santoso', '-e', 'review_sub_koordinator_decision=accepted',
           '-e', 'review_kepala_bidang_decision=accepted']
 # The demo's blocks (factory addresses, Ruang Server, Ruang Cadangan) and this test's.
@@ -45,23 +43,6 @@ def moved(text):
     return ADDRESS.sub(lambda m: '127.0.%s.%s' % (BLOCKS[m.group(1)], m.group(2)), text)
 
 
-def copy_inventory(dest):
-    """inventory/demo copied to dest with every address moved; returns the plan of each camera."""
-    shutil.copytree(DEMO_INVENTORY, dest)
-    for folder, _dirs, files in os.walk(dest):
-        for name in files:
-            path = os.path.join(folder, name)
-            with open(path, encoding='utf-8') as f:
-                text = f.read()
-            with open(path, 'w', encoding='utf-8') as f:
-                f.write(moved(text))
-    with open(os.path.join(dest, 'hosts.yml'), encoding='utf-8') as f:
-        hosts = yaml.safe_load(f)
-    rooms = hosts['all']['children']['cameras']['children']
-    return {name: {'factory': host['ansible_host'], 'planned': host['camera_address']}
-            for room in rooms.values() for name, host in room['hosts'].items()}
-
-
 @pytest.fixture
 def resume_site():
     with open(DEMO_SITE, encoding='utf-8') as f:
@@ -72,9 +53,10 @@ def resume_site():
     site.stop()
 
 
-def test_resume_interrupted_step3(tmp_path, run_playbook, resume_site):
+def test_resume_interrupted_step3(tmp_path, run_playbook, resume_site, copy_demo_inventory):
     inventory = str(tmp_path / 'inventory')
-    plan = copy_inventory(inventory)
+    plan = dict((name, {'factory': host['ansible_host'], 'planned': host['camera_address']})
+                for name, host in copy_demo_inventory(inventory, moved).items())
     assert len(plan) == 6
     assert all(p['factory'].startswith('127.0.41.') for p in plan.values()), plan
     assert all(re.match(r'127\.0\.4[23]\.', p['planned']) for p in plan.values()), plan
