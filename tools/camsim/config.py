@@ -40,6 +40,7 @@ QUIRK_KINDS = {
     "slow_drip": "op_map",                  # case 15
     "slow_drip_limit": "number",            # case 15
     "get_users_hides_factory": "bool",      # case 16
+    "aim": "int",                           # issue 15: the camera was turned (another scene)
 }
 QUIRK_KEYS = frozenset(QUIRK_KINDS)
 SLOW_DRIP_LIMIT = 30.0
@@ -148,6 +149,9 @@ def check_quirks(quirks, what):
         elif kind == "bool":
             if not isinstance(value, bool):
                 raise SiteError("%s: true or false" % where)
+        elif kind == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise SiteError("%s: a whole number" % where)
         elif kind == "number":
             try:
                 quirks[key] = float(value)

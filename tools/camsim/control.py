@@ -9,11 +9,13 @@
     POST /cameras/<name>/quirks      merge a JSON object into the camera's quirks
     DELETE /cameras/<name>/quirks    clear the camera's quirks
     POST /cameras/<name>/reboot      reboot the camera as SystemReboot would
+    POST /cameras/<name>/disturb     {"kind": ..., ...}: disturb the camera (camsim.disturb)
 """
 
 import json
 
 from .config import SiteError
+from .disturb import disturb
 from .httpd import Response
 
 
@@ -52,6 +54,14 @@ def control_handler(site):
             except (ValueError, SiteError) as exc:
                 return _json(400, {"error": str(exc)})
             return _json(200, current)
+        if parts[2:] == ["disturb"] and method == "POST":
+            try:
+                params = json.loads(request.body or b"{}")
+                if not isinstance(params, dict) or not isinstance(params.get("kind"), str):
+                    raise SiteError('a JSON object with "kind" is expected')
+                return _json(200, disturb(camera, params.pop("kind"), **params))
+            except (ValueError, TypeError, SiteError) as exc:
+                return _json(400, {"error": str(exc)})
         if parts[2:] == ["reboot"] and method == "POST":
             if camera.status != "running":
                 return _json(409, {"error": "camera is %s" % camera.status})

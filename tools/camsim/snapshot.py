@@ -8,6 +8,9 @@ older ``faults.covered`` / ``faults.frozen``):
 * ``frozen``: the very same bytes every time;
 * ``covered_osd``: black, with a small bright on-screen clock (a covered camera with OSD);
 * ``frozen_osd``: the same still scene every time, only the on-screen clock digits change.
+
+``quirks.aim`` (a whole number other than 0) draws another scene: the camera was turned away
+(``camsim.disturb``).
 """
 
 import functools
@@ -48,7 +51,24 @@ def _osd(draw, camera, scale):
               fill=(255, 255, 255))
 
 
+def _turned_scene(camera, width, height, count, aim):
+    """What a camera turned away (``quirks.aim``) sees: a lit wall with cable trays, no racks."""
+    scale = width / WIDTH
+    image = Image.new("RGB", (width, height), (176, 168, 150))
+    draw = ImageDraw.Draw(image)
+    stripes = 3 + abs(aim) % 4
+    for index in range(stripes):
+        left = int((index + 0.5) * width / stripes - 18 * scale)
+        draw.rectangle((left, 0, left + int(36 * scale), height), fill=(40, 40, 48))
+    x = (count * int(23 * scale)) % max(1, width - int(40 * scale))
+    draw.rectangle((x, int(30 * scale), x + int(40 * scale), int(70 * scale)), fill=(200, 60, 60))
+    return image, draw, scale
+
+
 def _scene(camera, width, height, count):
+    aim = camera.quirks.get("aim")
+    if aim:
+        return _turned_scene(camera, width, height, count, aim)
     scale = width / WIDTH
     image = Image.new("RGB", (width, height), (34, 52, 70))
     draw = ImageDraw.Draw(image)
