@@ -27,6 +27,20 @@ Why tiles
       over more than 4 tiles (a person, a moving object, or the sensor noise of any real
       camera, which touches every tile) still counts.
 
+Same scene (issue 15)
+    The scheduled verification compares today's frame with the reference frame kept at
+    installation (:func:`compare_scene`). The measure is the correlation of the mean grey
+    levels of the two frames' tiles (the second scaled to the first's size), after setting
+    aside the ``SCENE_SHARE`` (1/8) of tiles that disagree most: a person passing, a moved
+    chair, the on-screen text. A correlation does not see the exposure: a darker night
+    picture of the same room correlates as well as a day picture (gain and offset cancel).
+    A camera turned away shows another arrangement of light and dark, and its correlation
+    falls towards 0 (or below, for a mirror image). ``SCENE_THRESHOLD`` (0.5) is the lowest
+    correlation that still counts as the same scene: measured here, the same room with a
+    person, another exposure and another clock gives 0.9 and more, a turned camera 0.3 and
+    less. A uniform frame (covered, black) has no arrangement to compare: ``None``, and the
+    coverage check names the cause.
+
 Thresholds
     The grey-level thresholds are the module's options (``uniform_threshold``,
     ``frozen_threshold``); the kinds of uniform picture are told apart by their mean grey level:
@@ -51,6 +65,9 @@ except ImportError:
 GRID = 16                 # tiles per side (fewer for a picture narrower than 16 pixels)
 OVERLAY_SHARE = 1 / 8.0   # share of tiles that may be set aside as on-screen text (coverage)
 CHANGE_SHARE = 1 / 64.0   # share of tiles that may be set aside as a ticking clock (movement)
+SCENE_SHARE = 1 / 8.0     # share of tiles set aside as things that moved (scene comparison)
+SCENE_THRESHOLD = 0.5     # lowest correlation of tile means that counts as the same scene
+SCENE_FLAT = 1.0          # tile means varying less than this (grey levels) are a uniform frame
 DARK_MEAN = 48            # mean grey below which a uniform picture is black / covered
 BRIGHT_MEAN = 207         # mean grey above which a uniform picture is white / blinded
 
@@ -223,3 +240,53 @@ def judge_frames(first, second, interval, uniform_threshold, frozen_threshold):
             verdicts['not_frozen'] = (False, 'the picture is frozen: the two frames taken %s s apart show the same picture '
                                       '(mean grey-level difference %.3f below %s)' % (interval, difference, frozen_threshold))
     return verdicts, measured
+
+
+# ------------------------------------------------------------------------------ same scene --
+def _correlation(first, second):
+    count = len(first)
+    mean_a, mean_b = sum(first) / count, sum(second) / count
+    cov = sum((a - mean_a) * (b - mean_b) for a, b in zip(first, second))
+    var_a = sum((a - mean_a) ** 2 for a in first)
+    var_b = sum((b - mean_b) ** 2 for b in second)
+    return cov / math.sqrt(var_a * var_b) if var_a > 0 and var_b > 0 else 0.0
+
+
+def _spread(values):
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / len(values))
+
+
+def compare_scene(reference, current, threshold=SCENE_THRESHOLD):
+    """Whether ``current`` still shows the scene of ``reference`` (both decoded pictures).
+
+    Returns ``similarity`` (the correlation of the tile means with the most disagreeing
+    :data:`SCENE_SHARE` of tiles set aside, -1 to 1; None when a frame is uniform),
+    ``same_scene`` (similarity at least ``threshold``; None when not comparable), ``set_aside``,
+    ``tiles`` and ``detail`` (one sentence for a person).
+    """
+    ref = reference.convert('L')
+    cur = current.convert('L')
+    if cur.size != ref.size:
+        cur = cur.resize(ref.size)
+    first = [t[1] / t[0] for t in _tiles(ref) if t[0]]
+    second = [t[1] / t[0] for t in _tiles(cur) if t[0]]
+    found = {'similarity': None, 'same_scene': None, 'set_aside': 0, 'tiles': len(first), 'threshold': threshold}
+    for values, which in ((first, 'the reference frame'), (second, 'the frame taken now')):
+        if _spread(values) < SCENE_FLAT:
+            found['detail'] = '%s is uniform: there is no scene to compare' % which
+            return found
+    mean_a, spread_a = sum(first) / len(first), _spread(first)
+    mean_b, spread_b = sum(second) / len(second), _spread(second)
+    residual = [abs((a - mean_a) / spread_a - (b - mean_b) / spread_b) for a, b in zip(first, second)]
+    aside = set(sorted(range(len(first)), key=lambda i: residual[i], reverse=True)[:int(len(first) * SCENE_SHARE)])
+    kept = [i for i in range(len(first)) if i not in aside]
+    similarity = _correlation([first[i] for i in kept], [second[i] for i in kept])
+    found.update(similarity=round(similarity, 3), same_scene=similarity >= threshold, set_aside=len(aside))
+    if found['same_scene']:
+        found['detail'] = ('the same scene as the reference frame (similarity %.2f, threshold %s; %d of %d tiles set '
+                           'aside as moved)' % (similarity, threshold, len(aside), len(first)))
+    else:
+        found['detail'] = ('another scene than the reference frame: the camera was turned, moved or its view blocked '
+                           '(similarity %.2f below %s)' % (similarity, threshold))
+    return found
