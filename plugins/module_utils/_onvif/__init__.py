@@ -109,11 +109,12 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.readers impor
 )
 import sys
 
-# network (onvif_camera_ip), users (onvif_camera_user, vendor first boot) and discovery
-# (onvif_discovery) are loaded on first use (PEP 562 ``__getattr__`` below), so the modules that
-# need none of them do not pay their import (issue 11). The imports are plain ``import``
-# statements so that AnsiballZ, which packs the module_utils a module imports by name (it reads
-# function bodies too), still ships them with every ONVIF module.
+# network (onvif_camera_ip), users (onvif_camera_user, vendor first boot), discovery
+# (onvif_discovery) and locate (cctv_camera_locate) are loaded on first use (PEP 562
+# ``__getattr__`` below), so the modules that need none of them do not pay their import
+# (issue 11). The imports are plain ``import`` statements so that AnsiballZ, which packs the
+# module_utils a module imports by name (it reads function bodies too), still ships them with
+# every ONVIF module.
 _LAZY = {
     'network': ('network', None), 'AddressTakenError': ('network', 'AddressTakenError'),
     'CameraIpJob': ('network', 'CameraIpJob'), 'CameraLostError': ('network', 'CameraLostError'),
@@ -121,6 +122,7 @@ _LAZY = {
     'Plan': ('network', 'Plan'),
     'users': ('users', None), 'AccountError': ('users', 'AccountError'),
     'discovery': ('discovery', None), 'DiscoveryError': ('discovery', 'DiscoveryError'),
+    'locate': ('locate', None), 'LocateError': ('locate', 'LocateError'),
 }
 
 
@@ -133,6 +135,8 @@ def __getattr__(name):
         import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.network  # noqa: F401 pylint: disable=unused-import
     elif submodule == 'users':
         import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.users  # noqa: F401 pylint: disable=unused-import
+    elif submodule == 'locate':
+        import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.locate  # noqa: F401 pylint: disable=unused-import
     else:
         import ansible_collections.dukcapil.cctv.plugins.module_utils._onvif.discovery  # noqa: F401 pylint: disable=unused-import
     module = sys.modules[__name__ + '.' + submodule]
