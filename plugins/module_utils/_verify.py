@@ -111,7 +111,9 @@ def normalise(results):
     """Validate the per-subject results; return them sorted (problems first), each check a dict.
 
     Each result: ``subject`` (name), ``kind`` (camera/workstation), ``room`` (optional) and
-    ``checks``: a mapping check name -> ``{status, reason}``.
+    ``checks``: a mapping check name -> ``{status, reason}``; or, instead of ``checks``,
+    ``observed`` (what the modules returned) and ``expected`` (the run record's facts), judged
+    by :func:`judge_camera` / :func:`judge_workstation`.
     """
     out = []
     seen = set()
@@ -129,6 +131,9 @@ def normalise(results):
         if kind not in KINDS:
             raise VerifyError('%s.kind: one of %s, not %r' % (where, ', '.join(KINDS), kind))
         checks = result.get('checks')
+        if checks is None and isinstance(result.get('observed'), dict):
+            checks = (judge_camera(result.get('expected') or {}, result['observed']) if kind == 'camera'
+                      else judge_workstation(result['observed']))
         if not isinstance(checks, dict) or not checks:
             raise VerifyError('%s.checks (%s): a non-empty mapping of check name to status is expected' % (where, subject))
         clean = {}
@@ -169,6 +174,17 @@ def summarise(results, remediated=()):
     return {'rooms': sorted(rooms.values(), key=lambda r: r['name']), 'problems': problems,
             'watched': all(r['watched'] for r in rooms.values()), 'passed': not problems and bool(rooms),
             'workstations_ok': workstation_ok, 'remediated': list(remediated)}
+
+
+def remediated_from(results):
+    """The remediation lines found in results given as ``observed``."""
+    out = []
+    for result in results:
+        if isinstance(result, dict) and isinstance(result.get('observed'), dict):
+            lines = remediation_lines(result['observed'])
+            if lines:
+                out.append({'subject': result.get('subject'), 'changes': lines})
+    return out
 
 
 def normalise_remediated(remediated):
@@ -266,3 +282,190 @@ def report_html(meta, results, summary, language):
                 t(check['status']), e(check['reason'])))
     rows.append('</table></body></html>')
     return '\n'.join(rows) + '\n'
+
+
+# ------------------------------------------------------------------ verdicts from the modules --
+# The role registers what each module returned (or, from a rescue, {'error': message}); these
+# functions turn that into the checks. The modules do the measuring; nothing is measured here.
+
+def _ok(reason=''):
+    return {'status': 'ok', 'reason': reason}
+
+
+def _problem(reason):
+    return {'status': 'problem', 'reason': reason}
+
+
+def _skipped(reason):
+    return {'status': 'skipped', 'reason': reason}
+
+
+def _error(observed):
+    return observed.get('error') if isinstance(observed, dict) else None
+
+
+def _identity(expected, observed):
+    """(check, answered, office_refused)"""
+    address = expected.get('address') or ''
+    if not address:
+        return _problem('the camera is not in the run record of the accepted installation (no recorded address)'), False, False
+    if _error(observed):
+        return _problem('the identity could not be asked at %s: %s' % (address, _error(observed))), False, False
+    devices = [d for d in observed.get('devices') or [] if d.get('address') == address]
+    if not devices:
+        return _problem('nothing answers at the recorded address %s port %s (unplugged, powered off, reset to its '
+                        'factory address, or moved)' % (address, expected.get('port'))), False, False
+    device = devices[0]
+    if device.get('identity_error'):
+        return (_skipped('a device answers at %s but its identity could not be read: %s' % (address, device['identity_error'])),
+                True, True)
+    serial = (device.get('identity') or {}).get('serial_number') or ''
+    mac = (device.get('mac') or '').lower()
+    want_serial, want_mac = expected.get('serial') or '', (expected.get('mac') or '').lower()
+    if serial != want_serial or (want_mac and mac != want_mac):
+        return _problem('a different device answers at %s: serial %s, MAC %s; the installed camera is serial %s, MAC %s '
+                        '(an alarm: a swapped device is not a new camera)'
+                        % (address, serial or 'unknown', mac or 'unknown', want_serial, want_mac or 'unknown')), True, False
+    return _ok('serial %s, MAC %s at %s' % (serial, mac, address)), True, False
+
+
+def _credentials(observed):
+    if observed is None:
+        return None
+    if _error(observed):
+        return _problem('the office account could not be checked: %s' % _error(observed))
+    if observed.get('login_used') not in ('desired', 'given'):
+        return _problem('the office account does not log in (the module could log in only with its %s login)'
+                        % (observed.get('login_used') or 'no'))
+    if observed.get('factory_credentials_accepted_before') is True:
+        return _problem('the camera opens with its factory credentials (%s) again'
+                        % (observed.get('factory_credentials_source') or 'factory login'))
+    if observed.get('changed'):
+        return _problem('the office account differs from the desired one (level or password would be set again)')
+    if observed.get('factory_credentials_accepted_before') is None:
+        return _problem('the factory credentials could not be tried: the camera may still open with them')
+    return _ok('the factory login is refused, the office account logs in')
+
+
+def _settings(observed, office_ok):
+    """(clock check, settings check)"""
+    if observed is None:
+        return None, None
+    if _error(observed):
+        if not office_ok:
+            reason = 'not checked: the office account does not log in'
+            return _skipped(reason), _skipped(reason)
+        return (_problem('the clock could not be read: %s' % _error(observed)),
+                _problem('the settings could not be read: %s' % _error(observed)))
+    changes = observed.get('changes') or []
+    clock = [c for c in changes if c.get('field') == 'clock_offset_seconds']
+    others = [c for c in changes if c.get('field') != 'clock_offset_seconds']
+    offset = (observed.get('clock') or {}).get('offset_seconds')
+    if clock:
+        clock_check = _problem('the clock is %s s off the controller\'s (more than %s s allowed)'
+                               % (clock[0].get('before'), observed.get('clock_max_offset', '?')))
+    else:
+        clock_check = _ok('%s s off the controller\'s' % offset if offset is not None else 'within the allowed offset')
+    if others:
+        settings_check = _problem('settings changed since the installation: %s' % '; '.join(
+            '%s is %s, desired %s' % (c.get('field'), _show(c.get('before')), _show(c.get('after'))) for c in others))
+    else:
+        settings_check = _ok('address, gateway, DNS, NTP, host name and time zone as desired')
+    return clock_check, settings_check
+
+
+def _show(value):
+    if isinstance(value, list):
+        return ', '.join(str(v) for v in value) or '(none)'
+    return '(none)' if value in (None, '') else str(value)
+
+
+def _stream(observed, office_ok):
+    if observed is None:
+        return None
+    if _error(observed):
+        if not office_ok:
+            return _skipped('not checked: the office account does not log in')
+        return _problem('the stream could not be checked: %s' % _error(observed))
+    if observed.get('watched'):
+        return _ok('; '.join('%s: %s' % (k, v.get('detail')) for k, v in sorted((observed.get('checks') or {}).items())
+                             if k in ('not_uniform', 'not_frozen')))
+    return _problem('; '.join(observed.get('problems') or ['the camera does not watch the room']))
+
+
+def _scene(observed, stream_check):
+    if observed is None:
+        if stream_check is not None and stream_check['status'] != 'ok':
+            return _skipped('not compared: no live frame')
+        return None
+    if observed.get('same_scene') is True:
+        return _ok(observed.get('detail') or '')
+    if observed.get('same_scene') is False:
+        return _problem(observed.get('detail') or 'another scene')
+    if stream_check is not None and stream_check['status'] != 'ok':
+        return _skipped('not compared: %s' % (observed.get('detail') or 'no live frame'))
+    return _problem('the scene could not be compared: %s' % (observed.get('detail') or 'no frame'))
+
+
+def judge_camera(expected, observed):
+    """The checks of one camera from what the modules returned.
+
+    ``expected``: address, port, serial, mac (from the run record). ``observed``: identity
+    (onvif_discovery), credentials (onvif_camera_user, check mode), settings (onvif_camera_ip,
+    check mode; its ``clock_max_offset`` added), stream (onvif_stream_check), scene (one entry
+    of cctv_scene_check); each may be ``{'error': message}``, and is absent when not run.
+    """
+    observed = observed or {}
+    identity, answered, _refused = _identity(expected, observed.get('identity'))
+    checks = {'identity': identity}
+    if not answered:
+        for name in ('credentials', 'clock', 'settings', 'stream', 'scene'):
+            checks[name] = _skipped('not checked: the camera does not answer at its recorded address')
+        return checks
+    credentials = _credentials(observed.get('credentials'))
+    office_ok = credentials is None or 'does not log in' not in credentials['reason']
+    clock, settings = _settings(observed.get('settings'), office_ok)
+    stream = _stream(observed.get('stream'), office_ok)
+    scene = _scene(observed.get('scene'), stream)
+    for name, check in (('credentials', credentials), ('clock', clock), ('settings', settings), ('stream', stream),
+                        ('scene', scene)):
+        if check is not None:
+            checks[name] = check
+    return checks
+
+
+def judge_workstation(observed):
+    """The viewer check of one workstation from cctv_viewer_install's check-mode result."""
+    viewer = (observed or {}).get('viewer')
+    if viewer is None:
+        return {'viewer': _skipped('not checked')}
+    if _error(viewer):
+        return {'viewer': _problem('the viewer could not be checked: %s' % _error(viewer))}
+    changes = viewer.get('changes') or []
+    if changes:
+        return {'viewer': _problem('the workstation differs from the installation: %s would be installed again'
+                                   % ', '.join({'package': 'the viewer', 'camera_list': "the room's camera list",
+                                                'launcher': 'the launcher'}.get(c, c) for c in changes))}
+    return {'viewer': _ok('viewer %s with %s camera(s) in %s' % (viewer.get('version') or '', viewer.get('camera_count'),
+                                                                 viewer.get('camera_list')))}
+
+
+def remediation_lines(observed):
+    """What ``verify_remediate`` changed on one subject, one line per change."""
+    lines = []
+    fix = (observed or {}).get('remediation') or {}
+    user = fix.get('credentials')
+    if isinstance(user, dict) and user.get('changed'):
+        lines.append('office account set again (logged in with the %s login); factory login now %s'
+                     % (user.get('login_used'), 'refused' if user.get('factory_credentials_accepted') is False else 'unknown'))
+    settings = fix.get('settings')
+    if isinstance(settings, dict):
+        lines.extend('%s: %s -> %s' % (c.get('field'), _show(c.get('before')), _show(c.get('after')))
+                     for c in settings.get('changes') or [])
+    viewer = fix.get('viewer')
+    if isinstance(viewer, dict) and viewer.get('changes'):
+        lines.append('viewer: %s written again' % ', '.join(viewer['changes']))
+    for key, value in sorted(fix.items()):
+        if _error(value):
+            lines.append('%s could not be re-applied: %s' % (key, _error(value)))
+    return lines

@@ -61,6 +61,14 @@ options:
         and C(checks), a mapping of check name (V(identity), V(credentials), V(clock), V(settings), V(stream),
         V(scene), V(viewer), or another name) to C({status, reason}); C(status) is V(ok), V(problem) or V(skipped),
         and a problem or a skipped check needs its C(reason).
+      - Instead of C(checks), C(observed) and C(expected) let the module judge (what the role C(dukcapil.cctv.verify)
+        gives): C(expected) holds the run record's C(address), C(port), C(serial) and C(mac); C(observed) what the
+        modules returned, each under its check name (C(identity) from M(dukcapil.cctv.onvif_discovery),
+        C(credentials) from M(dukcapil.cctv.onvif_camera_user) in check mode, C(settings) from
+        M(dukcapil.cctv.onvif_camera_ip) in check mode, which also gives the clock, C(stream) from
+        M(dukcapil.cctv.onvif_stream_check), C(scene) from M(dukcapil.cctv.cctv_scene_check), C(viewer) from
+        M(dukcapil.cctv.cctv_viewer_install) in check mode) or C({error: message}) when the module failed;
+        C(remediation) holds the results of re-applying the desired state.
     type: list
     elements: dict
     required: true
@@ -183,7 +191,8 @@ def run(module):
     params = module.params
     checked_at = params['checked_at'] or _verify.now_iso()
     results = _verify.normalise(params['results'])
-    summary = _verify.summarise(results, _verify.normalise_remediated(params['remediated']))
+    summary = _verify.summarise(results, _verify.normalise_remediated(
+        list(params['remediated']) + _verify.remediated_from(params['results'])))
     meta = {'run_id': params['run_id'], 'site': params['site'], 'checked_at': checked_at}
     report = None
     if params['report_dir']:
