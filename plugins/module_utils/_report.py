@@ -23,6 +23,7 @@ import html
 import io
 import json
 import os
+import re
 from string import Template
 
 try:
@@ -36,11 +37,14 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils import _files
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _report_i18n
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record as rr
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _sop
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _tz
 
 FORMATS = ('html', 'pdf', 'json')
 JSON_FORMAT = 'dukcapil.cctv.report'
 JSON_FORMAT_VERSION = 1
-THUMBNAIL_SIZE = (480, 360)
+#: The thumbnail embedded in the report (about 50 mm wide on the page, 4:3); the full frame stays in the
+#: evidence folder and its SHA-256 is in the JSON.
+THUMBNAIL_SIZE = (640, 480)
 JPEG_MAGIC = b'\xff\xd8\xff'
 PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 
@@ -53,10 +57,19 @@ class ReportError(Exception):
 # Formatting of dates, times and durations (words from the label table).
 
 
+def _local(value, labels):
+    """An ISO 8601 time (or aware datetime) in the office's zone (``labels['zone']``); None if it is none."""
+    moment = _tz.parse(value) if value else None
+    if moment is None:
+        return None
+    return moment.astimezone(labels.get('zone') or _tz.zone(None))
+
+
 def fmt_date(value, labels):
-    """``2026-03-10`` (or a datetime/date) as ``10 Maret 2026`` / ``10 March 2026``."""
-    if isinstance(value, str):
-        value = rr.parse_time(value) or datetime.date.fromisoformat(value)
+    """``2026-03-10`` (or a time, shown in the office's zone) as ``10 Maret 2026`` / ``10 March 2026``."""
+    if isinstance(value, (str, datetime.datetime)):
+        moment = _local(value, labels)
+        value = moment if moment is not None else datetime.date.fromisoformat(value)
     return labels['date_format'].format(day=value.day, month=labels['months'][value.month - 1], year=value.year)
 
 
@@ -65,12 +78,12 @@ def _zone(moment, labels):
     minutes = int(offset.total_seconds() // 60)
     sign = '+' if minutes >= 0 else '-'
     text = '%s%02d:%02d' % (sign, abs(minutes) // 60, abs(minutes) % 60)
-    return labels['zones'].get(text) or labels['zone_other'].format(offset=text)
+    return labels['zones'].get(text) or _tz.abbreviation(moment)
 
 
 def fmt_time(text, labels):
-    """An ISO 8601 time as ``10 Maret 2026 pukul 08.00 WIB``; empty for None."""
-    moment = rr.parse_time(text) if text else None
+    """An ISO 8601 time, in the office's zone, as ``10 Maret 2026 pukul 08.00 WIB``; empty for None."""
+    moment = _local(text, labels)
     if moment is None:
         return ''
     return labels['time_format'].format(date=fmt_date(moment, labels), hour=moment.hour, minute=moment.minute,
@@ -78,7 +91,7 @@ def fmt_time(text, labels):
 
 
 def fmt_short_time(text, labels):
-    moment = rr.parse_time(text) if text else None
+    moment = _local(text, labels)
     if moment is None:
         return ''
     return labels['short_time_format'].format(day=moment.day, month=moment.month, year=moment.year,
@@ -117,7 +130,7 @@ def inspect_snapshot(camera, base_dir):
     A valid image comes back with a JPEG thumbnail (``thumbnail``, bytes) to embed; anything
     else is reported, never embedded.
     """
-    result = {'status': 'ok', 'path': camera.get('snapshot'), 'mime': None, 'thumbnail': None}
+    result = {'status': 'ok', 'path': camera.get('snapshot'), 'mime': None, 'thumbnail': None, 'sha256': None}
     if not camera.get('snapshot'):
         result['status'] = 'missing_field'
         return result
@@ -125,6 +138,7 @@ def inspect_snapshot(camera, base_dir):
     if data is None:
         result['status'] = 'not_found'
         return result
+    result['sha256'] = rr.sha256(data)
     if data.startswith(JPEG_MAGIC):
         result['mime'] = 'image/jpeg'
     elif data.startswith(PNG_MAGIC):
@@ -161,7 +175,7 @@ def _thumbnail(data, mime):
                 image = background
             image.thumbnail(THUMBNAIL_SIZE)
             out = io.BytesIO()
-            image.save(out, format='JPEG', quality=82)
+            image.save(out, format='JPEG', quality=85)
             return out.getvalue()
     except Exception:  # pylint: disable=broad-except
         # Pillow raises many kinds of exception for a damaged file; each means "not embeddable".
@@ -184,14 +198,16 @@ def _step_rows(record, state, facts_hash, labels, language):
         7: (sub, handed_over), 8: (kabid, sub['at'] if sub else None),
     }
     rows, table = [], []
-    total_std, total_actual = 0, 0.0
+    total_std, total_actual = 0, {'attested': 0.0, 'measured': 0.0}
     for sop_step in _sop.STEPS:
         number = sop_step['number']
         rec = steps.get(str(number))
         notes = []
         derived_from = None
+        timing = 'measured'
         if rec is not None:
             status, started, ended = rec.get('result') or 'not_completed', rec.get('started'), rec.get('ended')
+            timing = rec.get('timing') or 'measured'
             executor = rec.get('executor') or sop_step['executor']
             if rec.get('notes'):
                 notes.append(rec['notes'])
@@ -213,15 +229,20 @@ def _step_rows(record, state, facts_hash, labels, language):
         if sop_step['minutes'] is not None and actual is not None and actual > sop_step['minutes']:
             notes.append(labels['over_standard'])
         total_std += sop_step['minutes'] or 0
-        total_actual += actual or 0
+        total_actual[timing] += actual or 0
+        shown = fmt_duration(actual, labels)
+        if actual is not None:
+            shown = labels['timing_shown'].format(duration=shown, timing=labels['timing_' + timing])
         rows.append([str(number), sop_step['name'][language], _sop.EXECUTORS[executor]['abbr'],
                      sop_step['requirement'][language], fmt_duration(sop_step['minutes'], labels),
-                     fmt_duration(actual, labels), sop_step['output'][language], labels['status_' + status],
+                     shown, sop_step['output'][language], labels['status_' + status],
                      '; '.join(notes)])
         table.append({'number': number, 'executor': executor, 'standard_minutes': sop_step['minutes'],
                       'actual_minutes': actual, 'started': started, 'ended': ended, 'status': status,
-                      'derived_from': derived_from})
-    total = ['', labels['total'], '', '', fmt_duration(total_std, labels), fmt_duration(total_actual, labels), '', '', '']
+                      'timing': timing if actual is not None else None, 'derived_from': derived_from})
+    parts = [labels['timing_total'].format(duration=fmt_duration(total_actual[kind], labels), timing=labels['timing_' + kind])
+             for kind in ('attested', 'measured') if total_actual[kind]]
+    total = ['', labels['total'], '', '', fmt_duration(total_std, labels), ' + '.join(parts) or labels['dash'], '', '', '']
     return rows, total, table
 
 
@@ -232,9 +253,30 @@ class _Facts(dict):
         return '-'
 
 
+def _natural(text):
+    """Sort key that orders ``.../2026/010`` after ``.../2026/009`` whatever the padding."""
+    return [int(part) if part.isdigit() else part for part in re.split(r'(\d+)', text or '')]
+
+
+def camera_order(cameras):
+    """The cameras ordered by room, then asset number, then name."""
+    return sorted(cameras, key=lambda c: (_natural(c.get('room')), not c.get('asset_tag'), _natural(c.get('asset_tag')),
+                                          _natural(c.get('name'))))
+
+
+def device_name(manufacturer, model):
+    """Maker and model, the maker once (``AXIS`` + ``AXIS Q6045-E`` -> ``AXIS Q6045-E``)."""
+    manufacturer, model = (manufacturer or '').strip(), (model or '').strip()
+    if manufacturer and model.lower().startswith(manufacturer.lower()):
+        return model
+    return ' '.join(p for p in (manufacturer, model) if p) or '-'
+
+
 def _camera_rows(record, snapshots, labels):
+    """One block per camera: ``facts`` as (label, value, token) lines, where a token (asset number, serial,
+    MAC, address, URI) is never broken across lines; the thumbnail beside them."""
     rows = []
-    for index, raw in enumerate(record['cameras'], 1):
+    for index, raw in enumerate(camera_order(record['cameras']), 1):
         cam = _Facts(raw)
         hard = raw.get('hardening') or {}
         mount = _Facts(raw.get('mount') or {})
@@ -242,22 +284,28 @@ def _camera_rows(record, snapshots, labels):
         removed = hard.get('factory_password_removed')
         snap = snapshots[cam['name']]
         snap_text = '' if snap['status'] == 'ok' else labels['snapshot_' + snap['status']].format(path=snap['path'])
+        facts = [
+            (labels['col_camera'], cam['name'], True),
+            (labels['asset_tag'], cam['asset_tag'], True),
+            (labels['rooms'], cam['room'], False),
+            (labels['position'], cam['position'], False),
+            (labels['mounted_by'], labels['mounted'].format(by=mount['by'], at=fmt_time(mount.get('at'), labels) or '-'), False),
+            (labels['col_device'], device_name(raw.get('manufacturer'), raw.get('model')), False),
+            (labels['serial'], cam['serial'], True),
+            (labels['firmware'], cam['firmware'], False),
+            (labels['mac'], cam['mac'], True),
+            (labels['factory_address'], cam['factory_address'], True),
+            (labels['address'], cam['address'], True),
+            (labels['hostname'], cam['hostname'], True),
+            (labels['ntp'], ', '.join(raw.get('ntp_servers') or []) or labels['none'], False),
+            (labels['stream'], cam['stream_uri'], True),
+            (labels['factory_password_removed'], labels['yes'] if removed is True else labels['no'], False),
+            (labels['accounts'], accounts, False),
+        ]
         rows.append({
-            'cells': [
-                str(index),
-                '%s\n%s: %s' % (cam['name'], labels['asset_tag'], cam['asset_tag']),
-                '%s\n%s: %s\n%s' % (cam['room'], labels['position'], cam['position'],
-                                    labels['mounted'].format(by=mount['by'], at=fmt_time(mount.get('at'), labels) or '-')),
-                '%s %s\n%s: %s\n%s: %s' % (cam['manufacturer'], cam['model'], labels['serial'], cam['serial'],
-                                           labels['firmware'], cam['firmware']),
-                '\n'.join('%s: %s' % (labels[k], v) for k, v in (
-                    ('mac', cam['mac']), ('factory_address', cam['factory_address']), ('address', cam['address']),
-                    ('hostname', cam['hostname']), ('ntp', ', '.join(raw.get('ntp_servers') or []) or labels['none']),
-                    ('stream', cam['stream_uri']))),
-                '%s: %s\n%s: %s' % (labels['factory_password_removed'],
-                                    labels['yes'] if removed is True else labels['no'],
-                                    labels['accounts'], accounts),
-            ],
+            'number': str(index),
+            'name': cam['name'],
+            'facts': facts,
             'thumbnail': snap['thumbnail'],
             'snapshot_text': snap_text,
             'alt': cam['name'],
@@ -317,11 +365,11 @@ def _review_rows(state, labels):
                      fmt_time(review['at'], labels), labels['status_' + review['decision']],
                      '; '.join(t for t in (review.get('note') or '', labels['accepted_with_problems'].format(
                          count=len(review['accepted_problems'])) if review.get('accepted_problems') else '') if t),
-                     review['report_hash'][:16] + '...', labels['standing_' + review['state']]])
+                     review['report_hash'][:16] + '\u2026', labels['standing_' + review['state']]])
     return rows
 
 
-def _signatures(record, state, signatories, labels):
+def _signatures(record, state, signatories, labels, office):
     """APK from the record (or the option), Sub Koord and Kabid from their reviews (or the option)."""
     given = signatories or {}
     blocks = []
@@ -341,7 +389,7 @@ def _signatures(record, state, signatories, labels):
         blocks.append({
             'role': role,
             'caption': labels[captions[role]],
-            'title': labels['sig_title_' + role],
+            'title': labels['sig_title_' + role].format(division=office['division'], sub_unit=office['sub_unit']),
             'name': person.get('name') or labels['sig_blank_name'],
             'nip': ('%s %s' % (labels['nip_prefix'], person['nip'])) if person.get('nip') else labels['sig_blank_nip'],
             'signed': bool(person.get('name')),
@@ -374,12 +422,24 @@ def _letterhead(letterhead, labels):
             'city_line': city_line, 'city': head.get('city') or '', 'logo': logo}
 
 
-def build(record, base_dir=None, language='id', letterhead=None, signatories=None):
-    """Validate ``record`` and return the report's view (see the module docstring)."""
+def build(record, base_dir=None, language='id', letterhead=None, signatories=None, timezone=None, office=None):
+    """Validate ``record`` and return the report's view (see the module docstring).
+
+    ``timezone`` is the office's zone (default ``Asia/Jakarta``): every time is shown in it. ``office``
+    holds the office's own values (:func:`_sop.office`): the SOP's approver, the division and sub-unit.
+    """
     if language not in _report_i18n.LANGUAGES:
         raise ReportError('language %s is not one of %s' % (language, ', '.join(_report_i18n.LANGUAGES)))
+    try:
+        zone = _tz.zone(timezone)
+    except _tz.TimezoneError as exc:
+        raise ReportError(str(exc)) from exc
+    office = _sop.office(office)
+    approver = office['approver']
+    if not rr.is_nip(approver['nip']):
+        raise ReportError('office.approver.nip: %s is not a NIP (18 digits)' % rr.show(approver['nip']))
     rr.check(record, complete=True)
-    labels = _report_i18n.labels(language)
+    labels = dict(_report_i18n.labels(language), zone=zone)
     the_facts = rr.facts(record, base_dir)
     digest = rr.facts_hash(the_facts)
     state = rr.review_state(record, digest)
@@ -387,11 +447,10 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
     step_rows, step_total, step_table = _step_rows(record, state, digest, labels, language)
     problems, problem_rows = _problems(record, snapshots, labels, language)
     unresolved = problem_list(record, snapshots=snapshots)
-    signatures = _signatures(record, state, signatories, labels)
+    signatures = _signatures(record, state, signatories, labels, office)
     agenda = record.get('agenda') if (record.get('agenda') or {}).get('report_hash') == digest else None
     site = record['site']
     sop = _sop.SOP
-    approver = sop['approver']
     view = {
         'language': language,
         'labels': labels,
@@ -432,8 +491,7 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
             'rows': step_rows, 'total': step_total, 'legend': labels['executor_legend'],
         },
         'cameras': {
-            'headers': [labels[k] for k in ('col_no', 'col_camera', 'col_location', 'col_device', 'col_network',
-                                            'col_hardening', 'col_snapshot')],
+            'headers': [labels[k] for k in ('col_no', 'col_fact', 'col_value', 'col_snapshot')],
             'rows': _camera_rows(record, snapshots, labels),
         },
         'workstations': {
@@ -460,14 +518,21 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
                                                   date=fmt_date(report_time(record), labels)),
         'signatures': signatures,
         'footer': labels['footer'].format(hash=digest),
+        'page_words': labels['page'],
         'created': rr.parse_time(report_time(record)),
+        'metadata': {'title': labels['doc_title'], 'author': site['name'],
+                     'subject': '%s %s' % (sop['number'], sop['name'][language]),
+                     'keywords': 'facts-sha256:%s' % digest},
+        'timezone': timezone or _tz.DEFAULT,
     }
     view['document'] = {
         'format': JSON_FORMAT, 'format_version': JSON_FORMAT_VERSION,
         'facts': the_facts, 'facts_hash': digest,
         'sop': {k: sop[k] for k in ('number', 'name', 'created', 'revised', 'effective', 'legal_basis')},
         'steps': step_table,
-        'snapshots': {name: {'status': s['status'], 'path': s['path'], 'mime': s['mime']} for name, s in snapshots.items()},
+        'snapshots': {name: {'status': s['status'], 'path': s['path'], 'mime': s['mime'], 'sha256': s['sha256']}
+                      for name, s in snapshots.items()},
+        'timezone': timezone or _tz.DEFAULT,
         'problems': problems,
         'complete': not unresolved,
         'open_problems': [rr.problem_line(p) for p in unresolved],
@@ -483,24 +548,25 @@ def build(record, base_dir=None, language='id', letterhead=None, signatories=Non
 # HTML: templates (no words in them) and the code that fills them.
 
 CSS = """
-@page { size: A4; margin: 14mm 14mm 12mm 16mm;
-  @bottom-right { content: counter(page) " / " counter(pages); font: 7pt Arial, sans-serif; } }
+@page { size: A4; margin: 12mm 14mm 16mm 16mm;
+  @bottom-left { content: $footer; font: 7pt "Liberation Sans", Arial, sans-serif; vertical-align: top;
+    padding-top: 1.5mm; border-top: 0.5pt solid #000; }
+  @bottom-right { content: $page_words; font: 7pt "Liberation Sans", Arial, sans-serif; vertical-align: top;
+    padding-top: 1.5mm; border-top: 0.5pt solid #000; } }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; font-variant-ligatures: none; }
-body { font-family: Arial, "Liberation Sans", Helvetica, sans-serif; font-size: 9pt; line-height: 1.3; color: #000;
+body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 9pt; line-height: 1.3; color: #000;
   margin: 0; background: #fff; }
 @media screen { body { max-width: 180mm; margin: 8mm auto; padding: 0 6mm; }
-  .print-footer { position: static !important; margin-top: 6mm; } .footer-space { display: none; } }
-table.sheet { width: 100%; border-collapse: collapse; }
-table.sheet > tbody > tr > td, table.sheet > tfoot > tr > td { padding: 0; }
-.footer-space { height: 9mm; }
-.print-footer { position: fixed; bottom: 0; left: 0; right: 0; font-size: 7pt; text-align: center;
-  border-top: 0.5pt solid #000; padding-top: 1mm; background: #fff; }
+  .screen-footer { margin-top: 6mm; font-size: 7pt;
+    border-top: 0.5pt solid #000; padding-top: 1mm; } }
+@media print { .screen-footer { display: none; } }
+.nb { white-space: nowrap; }
 .kop { display: grid; grid-template-columns: 20mm 1fr 8mm; align-items: center; text-align: center; }
 .kop img { max-width: 22mm; max-height: 26mm; }
-.kop .gov { font-family: "Times New Roman", "Liberation Serif", serif; font-size: 13pt; font-weight: bold; }
-.kop .office { font-family: "Times New Roman", "Liberation Serif", serif; font-size: 14.5pt; font-weight: bold; white-space: nowrap; }
-.kop .contact { font-family: "Times New Roman", "Liberation Serif", serif; font-size: 9pt; }
-.kop .city { font-family: "Times New Roman", "Liberation Serif", serif; font-size: 10pt; font-weight: bold; letter-spacing: 1pt; }
+.kop .gov { font-size: 13pt; font-weight: bold; }
+.kop .office { font-size: 14pt; font-weight: bold; }
+.kop .contact { font-size: 9pt; }
+.kop .city { font-size: 10pt; font-weight: bold; letter-spacing: 1pt; }
 .rule { border-top: 2.2pt solid #000; border-bottom: 0.7pt solid #000; height: 1.2pt; margin: 1.5mm 0 5mm; }
 h1 { font-size: 11pt; text-align: center; text-transform: uppercase; text-decoration: underline; margin: 0; }
 p.number { text-align: center; margin: 1mm 0 4mm; }
@@ -512,24 +578,27 @@ table.kv td.sep { width: 4mm; vertical-align: top; padding: 0.4mm 0; }
 table.kv td { vertical-align: top; padding: 0.4mm 0; }
 table.grid { width: 100%; border-collapse: collapse; font-size: 7.5pt; }
 table.grid th, table.grid td { border: 0.6pt solid #000; padding: 0.8mm 1.1mm; vertical-align: top; text-align: left;
-  overflow-wrap: anywhere; }
-table.grid th { background: #e4e4e4; text-align: center; vertical-align: middle; overflow-wrap: normal;
-  hyphens: manual; font-size: 7pt; }
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }
+table.grid th { background: #e4e4e4; text-align: center; vertical-align: middle; font-size: 7pt; }
 table.grid tr { break-inside: avoid; page-break-inside: avoid; }
+table.grid tbody.camera { break-inside: avoid; page-break-inside: avoid; }
 table.grid td.num { text-align: center; }
+table.grid td.fact { border-right: none; color: #333; }
 table.grid tr.total td { font-weight: bold; }
-td.snap img { display: block; width: 100%; }
+td.snap { width: 50mm; }
+td.snap img { display: block; width: 48mm; height: auto; }
 td.snap .bad { color: #a00000; font-style: italic; }
 p.legend, p.empty { font-size: 7.5pt; margin: 1mm 0 0; }
 p.status { font-weight: bold; margin: 1mm 0 0; }
-p.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; margin: 0.5mm 0 0; }
+p.hash { font-size: 7.5pt; margin: 0.5mm 0 0; }
 tr.void td, tr.superseded td { color: #777; }
 tr.void td:last-child { color: #a00000; font-weight: bold; }
 .sign-area { break-inside: avoid; page-break-inside: avoid; margin-top: 6mm; }
 .place { text-align: right; margin: 0 0 2mm; padding-right: 8mm; }
 table.signatures { width: 100%; border-collapse: collapse; table-layout: fixed; text-align: center; }
 table.signatures td { padding: 0.3mm 2mm; vertical-align: top; }
-table.signatures tr.space td { height: 19mm; vertical-align: middle; font-size: 7pt; font-style: italic; }
+table.signatures tr.title td { height: 8mm; }
+table.signatures tr.space td { height: 26mm; vertical-align: middle; font-size: 7pt; font-style: italic; }
 table.signatures tr.name td.signed { font-weight: bold; text-decoration: underline; }
 """
 
@@ -538,22 +607,19 @@ PAGE = Template("""<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="report-facts-sha256" content="$hash">
+<meta name="author" content="$author">
+<meta name="description" content="$subject">
 <title>$title</title>
 <style>$css</style>
 </head>
 <body>
-<div class="print-footer">$footer</div>
-<table class="sheet">
-<tfoot><tr><td><div class="footer-space"></div></td></tr></tfoot>
-<tbody><tr><td>
 $letterhead
 <h1>$title</h1>
 <p class="number">$number</p>
 <p class="intro">$intro</p>
 $body
 $signatures
-</td></tr></tbody>
-</table>
+<div class="screen-footer">$footer</div>
 </body>
 </html>
 """)
@@ -571,25 +637,48 @@ SECTION = Template('<h2>$heading</h2>\n$content')
 KV_TABLE = Template('<table class="kv">\n$rows</table>')
 KV_ROW = Template('<tr><th>$label</th><td class="sep">:</td><td>$value</td></tr>\n')
 GRID = Template('<table class="grid $name">\n<colgroup>$cols</colgroup>\n<thead><tr>$head</tr></thead>\n<tbody>\n$rows</tbody>\n</table>')
+CAMERA_GRID = Template('<table class="grid cameras">\n<colgroup>$cols</colgroup>\n<thead><tr>$head</tr></thead>\n$rows</table>')
+CAMERA_BLOCK = Template('<tbody class="camera">\n$rows</tbody>\n')
 COL = Template('<col style="width:$width%">')
 TH = Template('<th>$text</th>')
 TR = Template('<tr class="$cls">$cells</tr>\n')
 TD = Template('<td class="$cls">$text</td>')
-SNAP_IMG = Template('<td class="snap"><img src="data:image/jpeg;base64,$data" alt="$alt"></td>')
-SNAP_BAD = Template('<td class="snap"><span class="bad">$text</span></td>')
+TD_SPAN = Template('<td class="$cls" rowspan="$span">$text</td>')
+NB = Template('<span class="nb">$text</span>')
+SNAP_IMG = Template('<td class="snap" rowspan="$span"><img src="data:image/jpeg;base64,$data" alt="$alt"></td>')
+SNAP_BAD = Template('<td class="snap" rowspan="$span"><span class="bad">$text</span></td>')
 PARAGRAPH = Template('<p class="$cls">$text</p>')
 SIGN_AREA = Template('<div class="sign-area">\n<p class="place">$place</p>\n<table class="signatures">\n$rows</table>\n</div>')
 SIGN_ROW = Template('<tr class="$cls">$cells</tr>\n')
 SIGN_CELL = Template('<td class="$cls">$text</td>')
 
-#: Column widths (percent of the text width) of each grid; the PDF uses the same proportions.
+#: Column widths (percent of the text width) of each grid; the PDF uses the same proportions. The camera
+#: table's last column holds a snapshot about 50 mm wide.
 WIDTHS = {
-    'steps': (4, 21, 8, 14, 8, 9, 16, 8, 12),
-    'cameras': (3.5, 15, 16, 16, 24, 12, 13.5),
-    'workstations': (5, 22, 27, 20, 12, 14),
+    'steps': (4, 20, 8, 13, 8, 12, 15, 8, 12),
+    'cameras': (4, 18, 50, 28),
+    'workstations': (5, 22, 25, 20, 12, 16),
     'problems': (5, 30, 17, 48),
-    'reviews': (4, 8, 20, 16, 10, 16, 14, 12),
+    'reviews': (4, 8, 20, 16, 10, 14, 16, 12),
 }
+
+
+def css_string(text):
+    """``text`` as a CSS string literal."""
+    return '"%s"' % text.replace('\\', '\\\\').replace('"', '\\"').replace('\n', ' ')
+
+
+def css_page_words(words):
+    """``Halaman {page} dari {pages}`` as CSS content: ``"Halaman " counter(page) " dari " counter(pages)``."""
+    parts = []
+    for piece in re.split(r'(\{page\}|\{pages\})', words):
+        if piece == '{page}':
+            parts.append('counter(page)')
+        elif piece == '{pages}':
+            parts.append('counter(pages)')
+        elif piece:
+            parts.append(css_string(piece))
+    return ' '.join(parts)
 
 
 def _e(text):
@@ -597,31 +686,51 @@ def _e(text):
     return html.escape(text or '', quote=True).replace('\n', '<br>')
 
 
-def _grid(name, headers, rows, total=None, numeric=(0,), row_classes=None):
+def _cell(text, token):
+    return NB.substitute(text=_e(text)) if token else _e(text)
+
+
+def _grid(name, headers, rows, total=None, numeric=(0,), row_classes=None, tokens=()):
+    """A table; the cells of the columns in ``tokens`` never break inside (hashes, names, addresses)."""
     cols = ''.join(COL.substitute(width=w) for w in WIDTHS[name])
     head = ''.join(TH.substitute(text=_e(h)) for h in headers)
     body = ''
     for index, row in enumerate(rows):
         body += TR.substitute(cls=(row_classes or {}).get(index, ''),
-                              cells=''.join(TD.substitute(cls='num' if i in numeric else '', text=_e(c)) for i, c in enumerate(row)))
+                              cells=''.join(TD.substitute(cls='num' if i in numeric else '', text=_cell(c, i in tokens))
+                                            for i, c in enumerate(row)))
     if total:
         body += TR.substitute(cls='total', cells=''.join(TD.substitute(cls='', text=_e(c)) for c in total))
     return GRID.substitute(name=name, cols=cols, head=head, rows=body)
 
 
+#: Columns whose values are tokens (never broken), by table.
+TOKENS = {'steps': (), 'workstations': (1, 5), 'problems': (2,), 'reviews': (6,)}
+
+
 def _camera_grid(view):
+    """One block per camera: the number and the snapshot span its facts, one fact a line."""
     table = view['cameras']
     cols = ''.join(COL.substitute(width=w) for w in WIDTHS['cameras'])
     head = ''.join(TH.substitute(text=_e(h)) for h in table['headers'])
     body = ''
     for row in table['rows']:
-        cells = ''.join(TD.substitute(cls='num' if i == 0 else '', text=_e(c)) for i, c in enumerate(row['cells']))
-        if row['thumbnail']:
-            cells += SNAP_IMG.substitute(data=base64.b64encode(row['thumbnail']).decode('ascii'), alt=_e(row['alt']))
-        else:
-            cells += SNAP_BAD.substitute(text=_e(row['snapshot_text']))
-        body += TR.substitute(cls='', cells=cells)
-    return GRID.substitute(name='cameras', cols=cols, head=head, rows=body)
+        span = len(row['facts'])
+        lines = ''
+        for index, (label, value, token) in enumerate(row['facts']):
+            cells = ''
+            if index == 0:
+                cells += TD_SPAN.substitute(cls='num', span=span, text=_e(row['number']))
+            cells += TD.substitute(cls='fact', text=_e(label)) + TD.substitute(cls='', text=_cell(value, token))
+            if index == 0:
+                if row['thumbnail']:
+                    cells += SNAP_IMG.substitute(span=span, data=base64.b64encode(row['thumbnail']).decode('ascii'),
+                                                 alt=_e(row['alt']))
+                else:
+                    cells += SNAP_BAD.substitute(span=span, text=_e(row['snapshot_text']))
+            lines += TR.substitute(cls='', cells=cells)
+        body += CAMERA_BLOCK.substitute(rows=lines)
+    return CAMERA_GRID.substitute(cols=cols, head=head, rows=body)
 
 
 def _kv(rows):
@@ -630,12 +739,16 @@ def _kv(rows):
 
 def _or_empty(name, table):
     if table['rows']:
-        return _grid(name, table['headers'], table['rows'], row_classes=table.get('row_classes'))
+        return _grid(name, table['headers'], table['rows'], row_classes=table.get('row_classes'), tokens=TOKENS[name])
     return PARAGRAPH.substitute(cls='empty', text=_e(table['empty']))
 
 
 def render_html(view):
-    """The printable A4 HTML page of ``view`` (images as data URIs, no outside resource)."""
+    """The printable A4 HTML page of ``view`` (images as data URIs, no outside resource).
+
+    The page footer of every printed page (CSS page margin boxes) says what the PDF's says: the facts
+    hash at the left, ``Halaman n dari m`` at the right; on screen the same line closes the page.
+    """
     labels = view['labels']
     head = view['letterhead']
     logo = LOGO.substitute(mime=head['logo']['mime'], data=base64.b64encode(head['logo']['data']).decode('ascii')) \
@@ -662,7 +775,10 @@ def render_html(view):
     for cls, key in (('caption', 'caption'), ('title', 'title'), ('space', 'stamp'), ('name', 'name'), ('nip', 'nip')):
         cells = ''.join(SIGN_CELL.substitute(cls='signed' if key == 'name' and b['signed'] else '', text=_e(b[key])) for b in blocks)
         rows += SIGN_ROW.substitute(cls=cls, cells=cells)
-    return PAGE.substitute(lang=labels['html_lang'], hash=view['facts_hash'], title=_e(view['title']), css=CSS,
+    css = Template(CSS).substitute(footer=css_string(view['footer']), page_words=css_page_words(view['page_words']))
+    meta = view['metadata']
+    return PAGE.substitute(lang=labels['html_lang'], hash=view['facts_hash'], title=_e(view['title']), css=css,
+                           author=_e(meta['author']), subject=_e(meta['subject']),
                            footer=_e(view['footer']), letterhead=letterhead, number=_e(view['number']),
                            intro=_e(view['intro']), body='\n'.join(sections),
                            signatures=SIGN_AREA.substitute(place=_e(view['place_date']), rows=rows))

@@ -4,15 +4,31 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The report's PDF, drawn with fpdf2 from the view that ``_report.build`` makes.
 
-fpdf2 is pure Python; its core fonts (Helvetica, Times) encode Latin-1, which covers the
-Indonesian and English text; any other character is replaced by a close Latin-1 one
-(:func:`pdf_text`). The creation date is the record's own report time, so the same facts
-give the same bytes. The facts hash is in every page's footer and in the document keywords.
+**Fonts.** One family, Liberation Sans (SIL Open Font License 1.1; regular, bold, italic, bold
+italic), shipped with the collection in ``plugins/module_utils/fonts/`` and embedded (subset) in
+every PDF: an archived report carries its fonts. AnsiballZ sends a module only the ``.py`` files
+of ``module_utils``, so the module cannot find the font files on its own there: the action
+plugins of ``sop_report`` and ``cctv_label_sheet`` (which run on the controller, beside the
+installed collection) give the module their folder as ``font_dir``. Run in-process (tests, tools)
+the folder beside this file is found directly. Text is kept to Latin-1 (:func:`pdf_text`), which
+covers Indonesian and English and keeps the PDF's text extractable the same way as before.
+
+**PDF/A.** With fpdf2 2.8 or later the document is written as PDF/A-2b (fpdf2's
+``enforce_compliance``: XMP metadata, the sRGB output intent, embedded fonts only); an older fpdf2
+writes the same PDF without the PDF/A declaration. No PDF/A validator (veraPDF) runs in the tests.
+
+The creation date is the record's own report time, so the same facts give the same bytes. The
+facts hash is in every page's footer (beside ``Halaman n dari m``, the words the HTML prints too)
+and in the document keywords.
 """
 
 from __future__ import annotations
 
+import datetime
+import html
+import inspect
 import io
+import os
 import unicodedata
 
 try:
@@ -29,9 +45,20 @@ except ImportError as _exc:  # reported through missing_required_lib by the modu
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _report
 
 MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 16, 12, 14, 16
-FONT = 'Helvetica'
-SERIF = 'Times'
+FONT = 'LiberationSans'
 GREY = (228, 228, 228)
+#: The font files of the one family, by fpdf2 style.
+FONT_FILES = {'': 'LiberationSans-Regular.ttf', 'B': 'LiberationSans-Bold.ttf', 'I': 'LiberationSans-Italic.ttf',
+              'BI': 'LiberationSans-BoldItalic.ttf'}
+#: The fonts beside this file (found when the module runs in-process; see the module docstring).
+FONT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'fonts')
+#: Smallest size a token (asset number, serial, address, hash) is set at before it is shortened.
+MIN_TOKEN_PT = 6.0
+
+
+class FontMissing(Exception):
+    """The font files are not where they were looked for."""
+
 
 #: Characters outside Latin-1 that reports meet, and what prints instead.
 REPLACEMENTS = {
@@ -56,6 +83,96 @@ def pdf_text(text):
     return ''.join(out)
 
 
+def font_dir(given=None):
+    """The folder holding :data:`FONT_FILES`: ``given`` (the action plugin's), else the one beside this file."""
+    tried = []
+    for folder in (given, FONT_DIR):
+        if not folder:
+            continue
+        if all(os.path.isfile(os.path.join(folder, name)) for name in FONT_FILES.values()):
+            return folder
+        tried.append(folder)
+    raise FontMissing('the Liberation Sans font files (%s) are not in %s: run the module through its action plugin '
+                      '(the collection installed on the controller) or give font_dir'
+                      % (', '.join(sorted(FONT_FILES.values())), ' or '.join(tried) or 'the collection'))
+
+
+def supports_pdfa():
+    """Whether this fpdf2 writes PDF/A (``enforce_compliance``, fpdf2 2.8 and later)."""
+    return HAS_FPDF and 'enforce_compliance' in inspect.signature(FPDF.__init__).parameters
+
+
+def setup(pdf, fonts, metadata, created, language):
+    """Register the one embedded family and write the metadata (title, author, subject, keywords)."""
+    for style, name in FONT_FILES.items():
+        pdf.add_font(FONT, style, os.path.join(fonts, name))
+    pdf.set_creation_date(created)
+    pdf.set_title(pdf_text(metadata['title']))
+    pdf.set_author(pdf_text(metadata['author']))
+    pdf.set_subject(pdf_text(metadata['subject']))
+    if metadata.get('keywords'):
+        pdf.set_keywords(pdf_text(metadata['keywords']))
+    pdf.set_creator('dukcapil.cctv')
+    pdf.set_producer('dukcapil.cctv (fpdf2)')
+    pdf.set_lang(language)
+    if supports_pdfa():
+        pdf.set_xmp_metadata(xmp(metadata, created))
+
+
+def _xml(text):
+    return html.escape(pdf_text(text), quote=True)
+
+
+def xmp(metadata, created):
+    """The XMP packet body of a PDF/A-2b document: title, author, subject, keywords and dates, all fixed by the
+    document's own time (fpdf2's own packet would carry the time of rendering, and the bytes would differ)."""
+    stamp = created.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat()
+    lines = [
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
+        '  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
+        '    xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/"',
+        '    xmp:CreatorTool="dukcapil.cctv" xmp:CreateDate="%s" xmp:ModifyDate="%s" xmp:MetadataDate="%s"' % (stamp, stamp, stamp),
+        '    pdf:Producer="dukcapil.cctv (fpdf2)" pdf:Keywords="%s">' % _xml(metadata.get('keywords') or ''),
+        '   <pdfaid:part>2</pdfaid:part>',
+        '   <pdfaid:conformance>B</pdfaid:conformance>',
+        '   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">%s</rdf:li></rdf:Alt></dc:title>' % _xml(metadata['title']),
+        '   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">%s</rdf:li></rdf:Alt></dc:description>'
+        % _xml(metadata['subject']),
+        '   <dc:creator><rdf:Seq><rdf:li>%s</rdf:li></rdf:Seq></dc:creator>' % _xml(metadata['author']),
+        '  </rdf:Description>',
+        ' </rdf:RDF>',
+        '</x:xmpmeta>',
+    ]
+    return '\n'.join(lines)
+
+
+def document_class(base):
+    """``base`` (an FPDF subclass) as it is made: PDF/A-2b when fpdf2 can."""
+    kwargs = {'enforce_compliance': 'PDFA_2B'} if supports_pdfa() else {}
+    return base(orientation='P', unit='mm', format='A4', **kwargs)
+
+
+def fit_token(pdf, text, width, size, style=''):
+    """The size (down to MIN_TOKEN_PT) at which the unbreakable ``text`` fits ``width``, and the text,
+    shortened in the middle with '...' only when even that size is too large."""
+    pdf.set_font(FONT, style, size)
+    needed = pdf.get_string_width(text)
+    if needed <= width:
+        return size, text
+    smaller = max(MIN_TOKEN_PT, size * width / needed)
+    pdf.set_font(FONT, style, smaller)
+    if pdf.get_string_width(text) <= width:
+        return smaller, text
+    keep = len(text)
+    while keep > 4:
+        keep -= 1
+        shown = text[:(keep + 1) // 2] + '...' + text[len(text) - keep // 2:]
+        if pdf.get_string_width(shown) <= width:
+            return smaller, shown
+    return smaller, text[:4] + '...'
+
+
 class _ReportPDF(FPDF):  # pylint: disable=abstract-method
     """A4 portrait with the facts hash and the page number in every footer."""
 
@@ -63,14 +180,15 @@ class _ReportPDF(FPDF):  # pylint: disable=abstract-method
     page_text = ''
 
     def footer(self):
-        self.set_y(-MARGIN_BOTTOM + 4)
+        self.set_y(-MARGIN_BOTTOM + 3)
         self.set_draw_color(0, 0, 0)
         self.set_line_width(0.2)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.set_y(self.get_y() + 1)
         self.set_font(FONT, '', 7)
         width = self.w - self.l_margin - self.r_margin
-        self.cell(width * 0.8, 5, pdf_text(self.footer_text), align='L')
-        self.cell(width * 0.2, 5, pdf_text(self.page_text.format(page=self.page_no(), pages='{nb}')), align='R')
+        self.cell(width * 0.8, 4, pdf_text(self.footer_text), align='L')
+        self.cell(width * 0.2, 4, pdf_text(self.page_text.format(page=self.page_no(), pages='{nb}')), align='R')
 
 
 def _heading(pdf, text):
@@ -97,12 +215,25 @@ def _kv(pdf, rows):
             row.cell(pdf_text(value))
 
 
-def _grid(pdf, name, headers, rows, total=None, images=None, size=7, faded=()):
+PADDING_X = 1.0
+
+
+def _token_cell(pdf, row, text, width, size, style=None, align=None, rowspan=1):
+    """A cell whose text is never broken inside: set smaller (to 6 pt) or shortened in the middle to fit."""
+    shown_size, shown = fit_token(pdf, pdf_text(text), width - 2 * PADDING_X - 0.4, size)
+    face = FontFace(size_pt=shown_size) if shown_size != size else None
+    if style is not None:
+        face = style if face is None else FontFace(emphasis=style.emphasis, color=style.color, size_pt=shown_size)
+    row.cell(shown, style=face, align=align, rowspan=rowspan)
+
+
+def _grid(pdf, name, headers, rows, total=None, size=7, faded=()):
     pdf.set_font(FONT, '', size)
     widths = [w * 1.8 for w in _report.WIDTHS[name]]
+    tokens = _report.TOKENS[name]
     headings = FontFace(emphasis='BOLD', fill_color=GREY, size_pt=size)
     with pdf.table(col_widths=widths, width=180, text_align='LEFT', v_align='TOP', line_height=size * 0.45,
-                   padding=(0.8, 1.0), headings_style=headings, repeat_headings=1) as table:
+                   padding=(0.8, PADDING_X), headings_style=headings, repeat_headings=1) as table:
         head = table.row()
         for text in headers:
             head.cell(pdf_text(text), align='C', v_align='M')
@@ -110,30 +241,61 @@ def _grid(pdf, name, headers, rows, total=None, images=None, size=7, faded=()):
             style = FontFace(color=(110, 110, 110)) if index in faded else None
             row = table.row(style=style)
             for col, text in enumerate(cells):
-                row.cell(pdf_text(text), align='C' if col == 0 else None)
-            if images is not None:
-                image, text = images[index]
-                if image:
-                    row.cell(img=io.BytesIO(image), img_fill_width=True)
+                if col in tokens:
+                    _token_cell(pdf, row, text, widths[col], size, style=style)
                 else:
-                    row.cell(pdf_text(text), style=FontFace(emphasis='ITALICS', color=(160, 0, 0)))
+                    row.cell(pdf_text(text), align='C' if col == 0 else None)
         if total:
             row = table.row(style=FontFace(emphasis='BOLD'))
             for text in total:
                 row.cell(pdf_text(text))
 
 
+def _cameras(pdf, table, size=7):
+    """One block per camera: the number and the snapshot (about 50 mm wide) span its facts, one a line."""
+    widths = [w * 1.8 for w in _report.WIDTHS['cameras']]
+    headings = FontFace(emphasis='BOLD', fill_color=GREY, size_pt=size)
+    pdf.set_font(FONT, '', size)
+    for block, camera in enumerate(table['rows']):
+        height = len(camera['facts']) * (size * 0.45 + 1.0) + 8
+        if pdf.will_page_break(height):
+            pdf.add_page()
+        with pdf.table(col_widths=widths, width=180, text_align='LEFT', v_align='TOP', line_height=size * 0.45,
+                       padding=(0.5, PADDING_X), headings_style=headings,
+                       first_row_as_headings=block == 0 or pdf.get_y() < MARGIN_TOP + 5) as grid:
+            if block == 0 or pdf.get_y() < MARGIN_TOP + 5:
+                head = grid.row()
+                for text in table['headers']:
+                    head.cell(pdf_text(text), align='C', v_align='M')
+            span = len(camera['facts'])
+            for index, (label, value, token) in enumerate(camera['facts']):
+                row = grid.row()
+                if index == 0:
+                    row.cell(pdf_text(camera['number']), align='C', rowspan=span)
+                row.cell(pdf_text(label), style=FontFace(color=(60, 60, 60)))
+                if token:
+                    _token_cell(pdf, row, value, widths[2], size)
+                else:
+                    row.cell(pdf_text(value))
+                if index == 0:
+                    if camera['thumbnail']:
+                        row.cell(img=io.BytesIO(camera['thumbnail']), img_fill_width=True, rowspan=span, v_align='T')
+                    else:
+                        row.cell(pdf_text(camera['snapshot_text']), rowspan=span,
+                                 style=FontFace(emphasis='ITALICS', color=(160, 0, 0)))
+
+
 def _letterhead(pdf, head):
     top = pdf.get_y()
     if head['logo']:
         pdf.image(io.BytesIO(head['logo']['data']), x=MARGIN_LEFT, y=top, h=24)
-    pdf.set_font(SERIF, 'B', 13)
+    pdf.set_font(FONT, 'B', 13)
     pdf.cell(0, 6, pdf_text(head['government']), align='C', new_x='LMARGIN', new_y='NEXT')
-    pdf.set_font(SERIF, 'B', 15)
+    pdf.set_font(FONT, 'B', 14)
     pdf.cell(0, 7, pdf_text(head['office']), align='C', new_x='LMARGIN', new_y='NEXT')
-    pdf.set_font(SERIF, '', 9.5)
+    pdf.set_font(FONT, '', 9)
     pdf.cell(0, 5, pdf_text(head['contact']), align='C', new_x='LMARGIN', new_y='NEXT')
-    pdf.set_font(SERIF, 'B', 10.5)
+    pdf.set_font(FONT, 'B', 10)
     pdf.cell(0, 5, pdf_text(head['city_line']), align='C', new_x='LMARGIN', new_y='NEXT')
     y = max(pdf.get_y(), top + 25 if head['logo'] else 0) + 1.5
     pdf.set_line_width(0.9)
@@ -144,7 +306,8 @@ def _letterhead(pdf, head):
 
 
 def _signatures(pdf, view):
-    if pdf.will_page_break(52):
+    """Three blocks: caption, title with the unit (up to three lines), room for signature and stamp, name, NIP."""
+    if pdf.will_page_break(62):
         pdf.add_page()
     pdf.ln(6)
     width = (pdf.w - pdf.l_margin - pdf.r_margin) / 3.0
@@ -157,32 +320,32 @@ def _signatures(pdf, view):
         pdf.set_xy(x, top)
         pdf.set_font(FONT, '', 9)
         pdf.cell(width, 4.5, pdf_text(block['caption']), align='C', new_x='LEFT', new_y='NEXT')
-        pdf.cell(width, 4.5, pdf_text(block['title']), align='C', new_x='LEFT', new_y='NEXT')
+        pdf.set_font(FONT, '', 8.5)
+        pdf.multi_cell(width, 4, pdf_text(block['title']), align='C', new_x='LEFT', new_y='NEXT', max_line_height=4)
         if block['stamp']:
             pdf.set_font(FONT, 'I', 7)
-            pdf.set_xy(x + 3, top + 14)
+            pdf.set_xy(x + 3, top + 24)
             pdf.multi_cell(width - 6, 3.5, pdf_text(block['stamp']), align='C')
-        pdf.set_xy(x, top + 30)
+        pdf.set_xy(x, top + 42)
         pdf.set_font(FONT, 'BU' if block['signed'] else '', 9)
         pdf.cell(width, 4.5, pdf_text(block['name']), align='C', new_x='LEFT', new_y='NEXT')
         pdf.set_font(FONT, '', 9)
         pdf.cell(width, 4.5, pdf_text(block['nip']), align='C', new_x='LEFT', new_y='NEXT')
 
 
-def render_pdf(view):
+def render_pdf(view, fonts=None):
     """The report of ``view`` as PDF bytes (reproducible: no time of rendering inside)."""
     if not HAS_FPDF:
         raise _report.ReportError('fpdf2 is needed for the PDF report: %s' % FPDF_IMPORT_ERROR)
+    try:
+        folder = font_dir(fonts)
+    except FontMissing as exc:
+        raise _report.ReportError(str(exc)) from exc
     labels = view['labels']
-    pdf = _ReportPDF(orientation='P', unit='mm', format='A4')
+    pdf = document_class(_ReportPDF)
     pdf.footer_text = view['footer']
-    pdf.page_text = labels['page']
-    pdf.set_creation_date(view['created'])
-    pdf.set_title(pdf_text(view['title']))
-    pdf.set_subject(pdf_text(view['run_id']))
-    pdf.set_author(pdf_text(view['letterhead']['office']))
-    pdf.set_keywords('facts-sha256:%s' % view['facts_hash'])
-    pdf.set_lang(labels['html_lang'])
+    pdf.page_text = view['page_words']
+    setup(pdf, folder, view['metadata'], view['created'], labels['html_lang'])
     pdf.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
     pdf.set_auto_page_break(True, margin=MARGIN_BOTTOM + 2)
     pdf.add_page()
@@ -205,9 +368,7 @@ def render_pdf(view):
     _paragraph(pdf, steps['legend'], size=7, align='L')
 
     _heading(pdf, labels['sec_cameras'])
-    cameras = view['cameras']
-    _grid(pdf, 'cameras', cameras['headers'], [r['cells'] for r in cameras['rows']],
-          images=[(r['thumbnail'], r['snapshot_text']) for r in cameras['rows']])
+    _cameras(pdf, view['cameras'])
 
     for key, section in (('workstations', 'sec_workstations'), ('problems', 'sec_problems')):
         _heading(pdf, labels[section])

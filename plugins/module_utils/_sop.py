@@ -103,6 +103,20 @@ LETTERHEAD = {
     'logo': None,
 }
 
+#: What else is the office's own, with the Semarang office's values (the SOP's) as defaults; an
+#: office elsewhere gives its own through the modules' ``office`` option (``cctv_office`` in the
+#: inventory). ``division`` and ``sub_unit`` complete the Kabid's and the Sub Koord's titles under
+#: their signatures; ``approver`` (name, NIP and, when given, the title in every language) replaces
+#: the SOP's approver; ``owner_line`` and ``asset_code`` (the regional asset classification code,
+#: *kode barang*, as the office's asset register writes it) go on the asset labels.
+OFFICE = {
+    'approver': None,
+    'division': LETTERHEAD['division'],
+    'sub_unit': 'Sistem Informasi Administrasi Kependudukan',
+    'owner_line': 'Milik Pemerintah Kabupaten Semarang',
+    'asset_code': None,
+}
+
 #: Executors with the SOP's abbreviation and full titles.
 EXECUTORS = {
     ROLE_APK: {'abbr': 'APK', 'id': 'Administrator Perangkat Keras', 'en': 'Hardware administrator'},
@@ -179,4 +193,24 @@ def letterhead(overrides=None):
     for key, value in (overrides or {}).items():
         if value not in (None, ''):
             result[key] = value
+    return result
+
+
+def office(overrides=None):
+    """The office's values (:data:`OFFICE`) with the non-empty ones of ``overrides`` on top, and the SOP's
+    approver as ``approver`` (``name``, ``nip``, ``title`` by language) with the given one over it."""
+    result = copy.deepcopy(OFFICE)
+    given = dict(overrides or {})
+    for key, value in given.items():
+        if key in result and key != 'approver' and value not in (None, ''):
+            result[key] = value
+    approver = copy.deepcopy(SOP['approver'])
+    for key, value in (given.get('approver') or {}).items():
+        if value in (None, ''):
+            continue
+        if key == 'title':
+            approver['title'] = dict((language, value) for language in approver['title'])
+        elif key in ('name', 'nip'):
+            approver[key] = value
+    result['approver'] = approver
     return result

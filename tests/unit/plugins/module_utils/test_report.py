@@ -21,6 +21,7 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils import _report_i18n
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _report_pdf
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record as rr
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _sop
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _tz
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 FIXTURES = os.path.join(ROOT, 'tests', 'fixtures', 'run_record')
@@ -80,7 +81,7 @@ def test_html_holds_the_facts(record, run_dir):
         assert _report._e(cam['stream_uri']) in page
     assert page.count('src="data:image/jpeg;base64,') == 2
     assert page.count(view['facts_hash']) >= 3  # meta, review section, footer repeated on every printed page
-    assert 'class="print-footer">SHA-256 fakta laporan: %s' % view['facts_hash'] in page
+    assert '@bottom-left { content: "SHA-256 fakta laporan: %s"' % view['facts_hash'] in page
     assert 'http://' not in page.replace('rtsp://', '') and 'https://' not in page
 
 
@@ -103,7 +104,7 @@ def test_pdf_holds_the_facts_and_the_hash_on_every_page(record, run_dir):
     reader = PdfReader(io.BytesIO(out['pdf']))
     images = sum(len(page.images) for page in reader.pages)
     assert images == 2
-    assert reader.metadata.get('/Keywords') == 'facts-sha256:%s' % view['facts_hash']
+    assert reader.xmp_metadata.pdf_keywords == 'facts-sha256:%s' % view['facts_hash']
 
 
 def test_json_is_canonical_and_holds_the_facts(record, run_dir):
@@ -189,7 +190,9 @@ def test_png_snapshot_is_embedded_as_jpeg_thumbnail(record, run_dir):
     Image.new('RGBA', (64, 48), (10, 200, 30, 128)).save(str(run_dir / 'snapshots' / 'cam-srv-02.png'))
     record['cameras'][1]['snapshot'] = 'snapshots/cam-srv-02.png'
     view = _report.build(record, base_dir=str(run_dir))
-    assert view['document']['snapshots']['CAM-SRV-02'] == {'status': 'ok', 'path': 'snapshots/cam-srv-02.png', 'mime': 'image/png'}
+    assert view['document']['snapshots']['CAM-SRV-02'] == {
+        'status': 'ok', 'path': 'snapshots/cam-srv-02.png', 'mime': 'image/png',
+        'sha256': rr.sha256((run_dir / 'snapshots' / 'cam-srv-02.png').read_bytes())}
     assert view['cameras']['rows'][1]['thumbnail'].startswith(b'\xff\xd8\xff')
 
 
@@ -254,8 +257,11 @@ def test_formatting_helpers():
     assert _report.fmt_duration(95, labels) == '1 jam 35 menit'
     assert _report.fmt_duration(0.2, labels) == '< 1 menit'
     assert _report.fmt_duration(None, labels) == '-'
-    assert _report.fmt_time('2026-08-17T10:05:00+08:00', labels) == '17 Agustus 2026 pukul 10.05 WITA'
-    assert _report.fmt_time('2026-08-17T10:05:00Z', labels) == '17 Agustus 2026 pukul 10.05 UTC+00:00'
+    # times are shown in the office's zone (default Asia/Jakarta), whatever offset they were stored with
+    assert _report.fmt_time('2026-08-17T10:05:00+08:00', labels) == '17 Agustus 2026 pukul 09.05 WIB'
+    assert _report.fmt_time('2026-08-17T10:05:00Z', labels) == '17 Agustus 2026 pukul 17.05 WIB'
+    makassar = dict(labels, zone=_tz.zone('Asia/Makassar'))
+    assert _report.fmt_time('2026-08-17T10:05:00+08:00', makassar) == '17 Agustus 2026 pukul 10.05 WITA'
     assert _sop.standard_minutes_total() == 230
 
 
