@@ -71,6 +71,7 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils import _sop
 SCHEMA_VERSION = 1
 
 RESULTS = ('ok', 'failed', 'skipped')
+TIMINGS = ('measured', 'attested')
 DECISIONS = ('accepted', 'returned')
 ACCOUNT_LEVELS = ('Administrator', 'Operator', 'User', 'Anonymous', 'Extended')
 REQUIRED_STEPS = (1, 2, 3, 4, 5)
@@ -140,6 +141,8 @@ STEP = Field('dict', 'one step of the SOP', fields={
     'notes': Field('text', 'free text for the Keterangan column', required=False),
     'executor': Field('choice', "who did the step, when not the SOP's reading (1-6 APK, 7 Sub Koord, 8-9 Kabid)",
                       required=False, choices=_sop.ROLES),
+    'timing': Field('choice', 'how started/ended were taken: measured by the automation (the default) or attested by '
+                    'the person who did the physical work (step 2, mounting)', required=False, choices=TIMINGS),
 })
 
 CAMERA_DOC = ('one camera of the site plan (step 1 writes name, room, position and planned_address; a camera with a '

@@ -98,6 +98,12 @@ options:
       notes:
         description: Free text for the report's remarks column.
         type: str
+      timing:
+        description:
+          - How O(step.started) and O(step.ended) were taken - V(measured) by the automation, or V(attested) by
+            the person who did the physical work (step 2, mounting). The report labels the actual time with it.
+        type: str
+        choices: [measured, attested]
       planned:
         description:
           - The cameras or workstations (by name) the step was run for. With O(step.finished), the
@@ -226,7 +232,7 @@ def merge_step(record, step):
                     number, len(open_here), number,
                     '; '.join(rr.problem_line({'step': p['step'], 'subject': p.get('camera') or p.get('workstation'),
                                                'text': p['text']}) for p in open_here)))
-    for key in ('result', 'notes') + STEP_TIMES:
+    for key in ('result', 'notes', 'timing') + STEP_TIMES:
         value = step.get(key)
         if value is None:
             continue
@@ -298,6 +304,7 @@ def main():
                 started=dict(type='str'),
                 ended=dict(type='str'),
                 notes=dict(type='str'),
+                timing=dict(type='str', choices=list(rr.TIMINGS)),
                 planned=dict(type='list', elements='str'),
                 finished=dict(type='list', elements='str'),
             ), mutually_exclusive=[('result', 'planned')], required_together=[('planned', 'finished')]),
