@@ -794,8 +794,8 @@ def file_names(run_id, language):
     return {'html': '%s.%s.html' % (run_id, language), 'pdf': '%s.%s.pdf' % (run_id, language), 'json': '%s.json' % run_id}
 
 
-def render(view, formats):
-    """Render ``view`` in each of ``formats``: ``{format: bytes}``."""
+def render(view, formats, fonts=None):
+    """Render ``view`` in each of ``formats``: ``{format: bytes}`` (``fonts``: the PDF's font folder)."""
     out = {}
     for fmt in formats:
         if fmt == 'html':
@@ -804,7 +804,7 @@ def render(view, formats):
             out[fmt] = render_json(view).encode('utf-8')
         elif fmt == 'pdf':
             from ansible_collections.dukcapil.cctv.plugins.module_utils import _report_pdf
-            out[fmt] = _report_pdf.render_pdf(view)
+            out[fmt] = _report_pdf.render_pdf(view, fonts=fonts)
         else:
             raise ReportError('unknown report format %s' % fmt)
     return out

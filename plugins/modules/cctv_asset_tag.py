@@ -83,8 +83,16 @@ options:
     default: DUKCAPIL
   year:
     description:
-      - The year of new tags (C({year})). Defaults to the current year of the host that runs the module.
+      - The year of new tags (C({year})). Defaults to the current year in the office's O(timezone) (on 1 January
+        between 00:00 and 07:00 WIB a controller in UTC is still in the old year; the office is not).
     type: int
+  timezone:
+    description:
+      - The office's time zone (an IANA name such as V(Asia/Jakarta), V(Asia/Makassar), V(Asia/Jayapura), or a POSIX
+        TZ string without daylight saving such as V(WIB-7)): the default O(year) and the times written in the
+        register (C(assigned_at), C(updated_at)) are taken in it.
+    type: str
+    default: Asia/Jakarta
   tag_format:
     description:
       - Format of new tags, a Python format string with the fields C(prefix), C(site), C(kind), C(year) and
@@ -254,6 +262,7 @@ database:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _assets
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _tz
 
 GIVEN = ('serial', 'site', 'kind', 'prefix', 'year', 'maker', 'model', 'mac', 'room', 'position', 'run_id')
 
@@ -266,6 +275,7 @@ def argument_spec():
         kind=dict(type='str', default=_assets.DEFAULT_KIND),
         prefix=dict(type='str', default=_assets.DEFAULT_PREFIX),
         year=dict(type='int'),
+        timezone=dict(type='str', default='Asia/Jakarta'),
         tag_format=dict(type='str', default=_assets.DEFAULT_FORMAT, aliases=['format']),
         maker=dict(type='str'),
         model=dict(type='str'),
@@ -281,9 +291,15 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
     try:
-        changed, asset, before = _assets.assign(params['database'], {key: params[key] for key in GIVEN},
-                                                tag_format=params['tag_format'], check_mode=module.check_mode,
-                                                timeout=params['timeout'])
+        now = _tz.now(params['timezone'])
+    except _tz.TimezoneError as exc:
+        module.fail_json(msg='cannot tag serial %r: %s' % (params['serial'], exc), database=params['database'])
+    given = {key: params[key] for key in GIVEN}
+    if given['year'] is None:
+        given['year'] = now.year
+    try:
+        changed, asset, before = _assets.assign(params['database'], given, tag_format=params['tag_format'],
+                                                check_mode=module.check_mode, timeout=params['timeout'], now=now.isoformat())
     except _assets.AssetError as exc:
         module.fail_json(msg='cannot tag serial %r: %s' % (params['serial'], exc), database=params['database'])
     result = dict(changed=changed, tag=asset['tag'], assigned=before is None, asset=asset, database=params['database'])

@@ -73,8 +73,16 @@ options:
     type: str
   date:
     description:
-      - Date of the entry, V(YYYY-MM-DD); its year selects the numbering. Defaults to today (controller local time).
+      - Date of the entry, V(YYYY-MM-DD); its year selects the numbering. Defaults to today in the office's
+        O(timezone), whatever the controller's zone (an execution environment in UTC is seven hours behind WIB).
     type: str
+  timezone:
+    description:
+      - The office's time zone (an IANA name such as V(Asia/Jakarta), V(Asia/Makassar), V(Asia/Jayapura), or a POSIX
+        TZ string without daylight saving such as V(WIB-7)). Today's date, the number's year and the time the entry
+        is recorded are taken in it.
+    type: str
+    default: Asia/Jakarta
   subject:
     description:
       - Subject (I(Perihal)) of the entry. Defaults to the report's title and the office name, in O(language).
@@ -207,7 +215,6 @@ database:
   sample: /var/lib/dukcapil-cctv/buku-agenda.sqlite3
 '''
 
-import datetime
 import os
 import traceback
 
@@ -218,6 +225,7 @@ from ansible_collections.dukcapil.cctv.plugins.module_utils import _files
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _report
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _report_i18n
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record as rr
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _tz
 
 
 def argument_spec():
@@ -227,6 +235,7 @@ def argument_spec():
         record=dict(type='path'),
         report_location=dict(type='str'),
         date=dict(type='str'),
+        timezone=dict(type='str', default='Asia/Jakarta'),
         subject=dict(type='str'),
         number_format=dict(type='str', default=_agenda.DEFAULT_NUMBER_FORMAT),
         code=dict(type='str', default=_agenda.DEFAULT_CODE),
@@ -257,7 +266,7 @@ def _given(params, record, base_dir):
             'the agenda book' % (record['run_id'], len(problems), '; '.join(problems)))
     labels = _report_i18n.labels(params['language'])
     return {
-        'date': params['date'] or datetime.date.today().isoformat(),
+        'date': params['date'] or _tz.today(params['timezone']).isoformat(),
         'subject': params['subject'] or labels['agenda_subject'].format(site=record['site']['name']),
         'run_id': record['run_id'], 'report_hash': digest,
         'sub_koordinator_name': sub['name'], 'sub_koordinator_nip': sub['nip'],
@@ -270,9 +279,14 @@ def do_record(module):
     params = module.params
     path = params['record']
     base_dir = _report.base_dir_of(path)
+    try:
+        recorded_at = _tz.now_iso(params['timezone'])
+    except _tz.TimezoneError as exc:
+        raise _agenda.AgendaRefused(str(exc)) from exc
     given = _given(params, rr.load(path), base_dir)
     changed, entry, previous = _agenda.record_entry(params['database'], given, number_format=params['number_format'],
-                                                    code=params['code'], check_mode=module.check_mode, timeout=params['timeout'])
+                                                    code=params['code'], check_mode=module.check_mode, timeout=params['timeout'],
+                                                    recorded_at=recorded_at)
     if params['update_record']:
         agenda = {'number': entry['number'], 'date': entry['date'], 'entry_hash': entry['entry_hash'],
                   'report_hash': entry['report_hash'], 'database': os.path.abspath(params['database']),

@@ -29,6 +29,10 @@ requirements:
   - fpdf2 >= 2.7 on the host that runs the module, for the PDF (the C(pdf) format)
   - Pillow, for the snapshot thumbnails (without it valid snapshots are embedded as they are)
 notes:
+  - Every time and date is shown in the office's time zone O(timezone), whatever the zone of the controller; the
+    times stored in the run record keep their own offset.
+  - The PDF embeds the Liberation Sans font (SIL Open Font License 1.1) shipped with the collection; the module's
+    action plugin passes their folder as O(font_dir). With fpdf2 2.8 or later the PDF is written as PDF/A-2b.
   - Run it on the controller (C(delegate_to) C(localhost)) or wherever the run record lives.
   - A snapshot that is not a valid JPEG or PNG image is reported in the camera table and among the problems,
     never embedded.
@@ -147,6 +151,45 @@ options:
           nip:
             description: NIP.
             type: str
+  timezone:
+    description:
+      - The office's time zone, in which every time and date of the report is shown (the controller's own zone does
+        not matter). An IANA name - V(Asia/Jakarta) (WIB), V(Asia/Makassar) (WITA), V(Asia/Jayapura) (WIT) - or a
+        POSIX TZ string without daylight saving as cameras take it (V(WIB-7)).
+    type: str
+    default: Asia/Jakarta
+  office:
+    description:
+      - What is the office's own beyond its letterhead. Every sub-option left out takes the value of the SOP's office
+        (Dinas Kependudukan dan Pencatatan Sipil Kabupaten Semarang).
+    type: dict
+    suboptions:
+      approver:
+        description: The approver of the SOP (the head of the office), printed in the SOP's identity.
+        type: dict
+        suboptions:
+          name:
+            description: Name with titles.
+            type: str
+          nip:
+            description: NIP (18 digits).
+            type: str
+          title:
+            description: Title, e.g. V(Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Semarang).
+            type: str
+      division:
+        description:
+          - The division (I(Bidang)) whose head (Kabid) receives the report; printed under the Kabid's signature as
+            C(Kepala <division>).
+        type: str
+      sub_unit:
+        description: The sub-coordinator's unit; printed under the Sub Koord's signature as C(Sub Koordinator <sub_unit>).
+        type: str
+  font_dir:
+    description:
+      - Folder with the Liberation Sans font files embedded in the PDF. Filled by the module's action plugin with the
+        fonts shipped in the installed collection; give it only to use another copy of the same files.
+    type: path
   mode:
     description:
       - File mode of the report files (as for M(ansible.builtin.file)); left as the system makes it when not given.
@@ -165,18 +208,26 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "Facts SHA-256 {{ cctv_report.facts_hash }} - {{ cctv_report.files.pdf }}"
 
-- name: Write an English PDF only, with another office's letterhead
+- name: Write an English PDF only, for another office (letterhead, approver, units, time zone)
   dukcapil.cctv.sop_report:
     record: /var/lib/dukcapil-cctv/runs/SMG-2026-03-10-01.json
     dest: /var/lib/dukcapil-cctv/reports/SMG-2026-03-10-01
     language: en
     formats: [pdf]
+    timezone: Asia/Makassar
     letterhead:
       government: PEMERINTAH KOTA SALATIGA
       address: Jl. Hasanudin No 110
       city: Salatiga
       postal_code: "50721"
       phone: (0298) 000000
+    office:
+      approver:
+        name: Drs. Contoh Kepala, M.Si.
+        nip: "196801021994031001"
+        title: Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Salatiga
+      division: Bidang Pengelolaan Informasi Administrasi Kependudukan
+      sub_unit: Sistem Informasi Administrasi Kependudukan
     mode: "0640"
   delegate_to: localhost
 
@@ -293,6 +344,12 @@ def argument_spec():
             fax=dict(type='str'), city=dict(type='str'), postal_code=dict(type='str'), logo=dict(type='path'),
         )),
         signatories=dict(type='dict', options=dict(apk=_person(), sub_koordinator=_person(), kepala_bidang=_person())),
+        timezone=dict(type='str', default='Asia/Jakarta'),
+        office=dict(type='dict', options=dict(
+            approver=dict(type='dict', options=dict(name=dict(type='str'), nip=dict(type='str'), title=dict(type='str'))),
+            division=dict(type='str'), sub_unit=dict(type='str'),
+        )),
+        font_dir=dict(type='path'),
         mode=dict(type='raw'),
     )
 
@@ -311,10 +368,10 @@ def run(module):
     else:
         record = params['facts']
         base_dir = os.getcwd()
-    view = _report.build(record, base_dir=base_dir, language=params['language'],
-                         letterhead=params['letterhead'], signatories=params['signatories'])
+    view = _report.build(record, base_dir=base_dir, language=params['language'], letterhead=params['letterhead'],
+                         signatories=params['signatories'], timezone=params['timezone'], office=params['office'])
     formats = [f for f in _report.FORMATS if f in params['formats']]
-    contents = _report.render(view, formats)
+    contents = _report.render(view, formats, fonts=params['font_dir'])
     names = _report.file_names(record['run_id'], params['language'])
     files, changed_files, diffs = {}, [], []
     for fmt in formats:

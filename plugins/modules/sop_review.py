@@ -90,8 +90,14 @@ options:
   time:
     description:
       - When the decision was made, ISO 8601 with offset (for example V(2026-03-10T13:10:00+07:00)).
-      - Defaults to now, in the controller's local time.
+      - Defaults to now, with the offset of the office's O(timezone) (whatever the controller's zone is).
     type: str
+  timezone:
+    description:
+      - The office's time zone (an IANA name such as V(Asia/Jakarta), V(Asia/Makassar), V(Asia/Jayapura), or a POSIX
+        TZ string without daylight saving such as V(WIB-7)). The time of a decision taken now is written with its offset.
+    type: str
+    default: Asia/Jakarta
   accept_with_problems:
     description:
       - Accept a report that still has open problems, as it is. The problems are listed in the report and
@@ -194,6 +200,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _report
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _run_record as rr
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _tz
 
 
 def argument_spec():
@@ -206,6 +213,7 @@ def argument_spec():
         note=dict(type='str', default=''),
         report_hash=dict(type='str', required=True),
         time=dict(type='str'),
+        timezone=dict(type='str', default='Asia/Jakarta'),
         accept_with_problems=dict(type='bool', default=False),
     )
 
@@ -214,8 +222,12 @@ def run(module):
     params = module.params
     path = params['record']
     base_dir = _report.base_dir_of(path)
+    try:
+        now = _tz.now_iso(params['timezone'])
+    except _tz.TimezoneError as exc:
+        raise rr.RecordError(str(exc)) from exc
     review = {'role': params['role'], 'name': params['name'].strip(), 'nip': params['nip'].strip(),
-              'decision': params['decision'], 'note': params['note'].strip(), 'at': params['time'] or rr.now_iso(),
+              'decision': params['decision'], 'note': params['note'].strip(), 'at': params['time'] or now,
               'report_hash': params['report_hash'].strip().lower()}
     rr.check_part(review, rr.REVIEW, 'review', what='the review')
     found = {}

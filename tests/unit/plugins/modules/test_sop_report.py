@@ -133,3 +133,30 @@ def test_unwritable_dest(run_module, args, tmp_path):
     blocker.write_text('x')
     result, failed = run_module(sop_report.main, dict(args, dest=str(blocker / 'sub')))
     assert failed and 'cannot write the installation report into' in result['msg']
+
+
+# Issue 14: the office's time zone and values, the fonts' folder.
+
+def test_timezone_and_office_options(run_module, args):
+    office = {'approver': {'name': 'Dra. SITI AMINAH, M.Si.', 'nip': '196801021994032005',
+                           'title': 'Kepala Dinas Kependudukan dan Pencatatan Sipil Kabupaten Boyolali'},
+              'division': 'Bidang Pelayanan Informasi Administrasi Kependudukan', 'sub_unit': 'Pengelolaan Data'}
+    result, failed = run_module(sop_report.main, dict(args, formats=['html'], timezone='Asia/Jayapura', office=office))
+    assert not failed, result
+    page = open(result['files']['html'], encoding='utf-8').read()
+    assert '10 Maret 2026 pukul 10.00 WIT' in page  # the window starts 08.00 WIB
+    assert 'Dra. SITI AMINAH, M.Si.' in page and 'RUDI SUSANTO' not in page
+    assert 'Kepala Bidang Pelayanan Informasi Administrasi Kependudukan' in page
+
+
+@pytest.mark.parametrize('extra, message', [
+    ({'timezone': 'Asia/Nowhere'}, "timezone 'Asia/Nowhere'"),
+    ({'office': {'approver': {'nip': '12'}}}, "office.approver.nip: '12' is not a NIP"),
+    ({'font_dir': '/nonexistent'}, 'the Liberation Sans font files'),
+])
+def test_bad_office_values_are_named(run_module, args, extra, message, monkeypatch):
+    if 'font_dir' in extra:
+        monkeypatch.setattr(_report_pdf, 'FONT_DIR', '/nonexistent-too')
+    result, failed = run_module(sop_report.main, dict(args, **extra))
+    assert failed and message in result['msg'], result['msg']
+    assert not os.path.exists(args['dest'])
