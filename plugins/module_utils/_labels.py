@@ -2,17 +2,21 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The printable label sheet of step 2: one sticker per asset, with its tag and a QR code.
+"""The printable label sheet of step 2: one sticker per asset, as the office's asset officer needs it.
 
-An A4 page holds a grid of labels (by default 3 x 8 of 63.5 x 33.9 mm, the common 24-up
-sticker sheet, centred on the page). Each label shows the asset tag across its top, as
-large as its width allows; below it a QR code (segno) that encodes ``<tag>|SN:<serial>``,
-and beside the code the serial number, room, position and maker/model. The title and the
-page number go in the top margin, outside the stickers.
+The stock is :data:`STOCK` by default: an A4 sheet of 3 x 8 labels of 63.5 x 33.9 mm, centred on
+the page. Each label carries, from the top: the owner line (default ``Milik Pemerintah Kabupaten
+Semarang``, the office's), the asset tag as large as the width allows; then a QR code (segno,
+error correction M, a quiet zone of 4 modules as ISO/IEC 18004 asks, inside the label) that
+encodes ``<tag>|SN:<serial>``, and beside it the regional asset code (*kode barang*, when given),
+the year of acquisition, the room, the position and the maker and model (the maker once); across
+the bottom the serial number, whole. No text is set under 6 pt: a long value wraps at its spaces
+or is shortened with '...'; a tag or a serial is never broken. The title and the page number go
+in the top margin, outside the stickers.
 
-The PDF (fpdf2, core fonts: Latin-1 text, see ``_report_pdf.pdf_text``) carries no time of
-rendering: its creation date is the newest ``assigned_at``/``updated_at`` of its assets, so
-the same assets give the same bytes.
+The PDF embeds Liberation Sans (see ``_report_pdf``; the module's action plugin gives the font
+folder) and is PDF/A-2b with fpdf2 2.8 or later. It carries no time of rendering: its creation date
+is the newest ``assigned_at``/``updated_at`` of its assets, so the same assets give the same bytes.
 """
 
 from __future__ import annotations
@@ -38,11 +42,19 @@ except ImportError as _exc:  # reported through missing_required_lib by the modu
     HAS_SEGNO = False
     SEGNO_IMPORT_ERROR = _exc
 
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _report_pdf
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _sop
 from ansible_collections.dukcapil.cctv.plugins.module_utils._report_pdf import pdf_text
 
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
-FONT = 'Helvetica'
+FONT = _report_pdf.FONT
 PT = 25.4 / 72  # one point in mm
+#: Smallest text on a label, in points.
+MIN_PT = 6.0
+#: White modules around the QR code (ISO/IEC 18004: four).
+QR_QUIET_ZONE = 4
+#: The label stock the default layout fits.
+STOCK = 'A4, 3 x 8 labels of 63.5 x 33.9 mm (24 per sheet, e.g. Avery L7159 and compatibles)'
 LEADING = 1.3  # line height / font size
 MIN_LABEL_WIDTH, MIN_LABEL_HEIGHT = 40.0, 20.0
 #: Creation date of a sheet whose assets carry no time (labels typed in by hand).
@@ -55,12 +67,12 @@ DEFAULT_LAYOUT = {'columns': 3, 'rows': 8, 'label_width': 63.5, 'label_height': 
 TEXT = {
     'id': {'title_cctv': 'Label Aset Kamera Pengawas', 'title_other': 'Label Aset Perangkat Keras',
            'serial': 'S/N', 'position': 'Posisi', 'page': 'Halaman {page} dari {pages}',
-           'count': '{labels} label'},
+           'count': '{labels} label', 'asset_code': 'Kode Barang', 'year': 'Tahun Perolehan'},
     'en': {'title_cctv': 'Surveillance Camera Asset Labels', 'title_other': 'Hardware Asset Labels',
            'serial': 'S/N', 'position': 'Position', 'page': 'Page {page} of {pages}',
-           'count': '{labels} labels'},
+           'count': '{labels} labels', 'asset_code': 'Asset code', 'year': 'Year of acquisition'},
 }
-ASSET_TEXT_FIELDS = ('tag', 'serial', 'maker', 'model', 'room', 'position', 'kind', 'assigned_at', 'updated_at')
+ASSET_TEXT_FIELDS = ('tag', 'serial', 'maker', 'model', 'room', 'position', 'kind', 'assigned_at', 'updated_at', 'year')
 
 
 class LabelError(Exception):
@@ -213,57 +225,96 @@ def _layout_lines(pdf, fields, width, height, size, minimum):
         size = max(minimum, size - 0.25)
 
 
-def _qr_png(asset):
-    code = segno.make(qr_payload(asset), error='m', micro=False, boost_error=False)
+def _qr(asset):
+    return segno.make(qr_payload(asset), error='m', micro=False, boost_error=False)
+
+
+def qr_modules(asset):
+    """Modules across the QR code of ``asset``, without its quiet zone."""
+    return _qr(asset).symbol_size(border=0)[0]
+
+
+def qr_png(asset):
+    """The QR code of ``asset`` as PNG, with its quiet zone of :data:`QR_QUIET_ZONE` modules."""
     buf = io.BytesIO()
-    code.save(buf, kind='png', scale=8, border=2)
+    _qr(asset).save(buf, kind='png', scale=8, border=QR_QUIET_ZONE)
     return buf.getvalue()
 
 
-def _draw_label(pdf, asset, x, y, w, h, text, outline, owner):
+def _line(pdf, x, y, width, height, text, size, style='', align='L'):
+    pdf.set_font(FONT, style, size)
+    pdf.set_xy(x, y)
+    pdf.cell(width, height, text, align=align)
+
+
+def _draw_label(pdf, asset, x, y, w, h, text, outline, extra):
+    """One label; ``extra``: owner line, asset code and acquisition year (each may be None)."""
     if outline:
         pdf.set_draw_color(*OUTLINE_GREY)
         pdf.set_line_width(0.15)
         pdf.rect(x, y, w, h, round_corners=True, corner_radius=1.5)
-    pad = max(1.5, min(w, h) * 0.06)
+    pad = max(1.5, min(w, h) * 0.045)
     inner = w - 2 * pad
-    # The tag, as large as the width allows (at most 14 pt, in the top fifth or so of the label).
-    tag_height = h * 0.18
     pdf.set_text_color(0, 0, 0)
-    tag = _fit(pdf, pdf_text(asset['tag']), inner, min(14.0, tag_height / PT / 1.05), 5.0, 'B')
-    pdf.set_xy(x + pad, y + pad * 0.8)
-    pdf.cell(inner, tag_height, tag, align='C')
-    # The QR code, in the square below the tag on the left.
-    top = y + pad * 0.8 + tag_height + 0.6
-    side = y + h - pad * 0.6 - top
-    pdf.image(io.BytesIO(_qr_png(asset)), x=x + pad * 0.5, y=top, w=side, h=side)
-    # The details beside it.
-    left = x + pad * 0.5 + side + 1.0
+    cursor = y + pad
+    # The owner line across the top (wrapped onto a second line rather than set under 6 pt).
+    if extra.get('owner'):
+        owner_size = 6.5
+        for line in _layout_lines(pdf, [('', pdf_text(extra['owner']), 2, True)], inner, 2 * owner_size * PT * LEADING,
+                                  owner_size, MIN_PT)[1]:
+            _line(pdf, x + pad, cursor, inner, line[1] * PT * LEADING, line[2], line[1], line[0], align='C')
+            cursor += line[1] * PT * LEADING
+    # The tag, as large as the width allows (6 to 11 pt), never broken.
+    size, tag = _report_pdf.fit_token(pdf, pdf_text(asset['tag']), inner, 11.0, 'B')
+    tag_height = size * PT * 1.25
+    _line(pdf, x + pad, cursor, inner, tag_height, tag, size, 'B', align='C')
+    cursor += tag_height + 0.4
+    # The serial across the bottom, whole.
+    serial_size, serial = _report_pdf.fit_token(pdf, pdf_text('%s: %s' % (text['serial'], asset['serial'])), inner, 7.0, 'B')
+    serial_height = serial_size * PT * LEADING
+    bottom = y + h - pad * 0.8 - serial_height
+    _line(pdf, x + pad, bottom, inner, serial_height, serial, serial_size, 'B', align='C')
+    # The QR code (its quiet zone is inside the image) and the details beside it.
+    side = max(8.0, bottom - 0.3 - cursor)
+    pdf.image(io.BytesIO(qr_png(asset)), x=x + pad * 0.6, y=cursor, w=side, h=side)
+    left = x + pad * 0.6 + side + 0.4
     width = x + w - pad - left
-    # The serial number wraps (inside it, not after "S/N:") onto up to three lines rather than being shortened.
-    fields = [('B', '%s: %s' % (text['serial'], asset['serial']), 3, False)]
+    fields = []
+    if extra.get('asset_code'):
+        fields.append(('B', '%s: %s' % (text['asset_code'], extra['asset_code']), 2, False))
+    year = extra.get('year') or asset.get('year')
+    if year:
+        fields.append(('', '%s: %s' % (text['year'], year), 1, True))
     if asset.get('room'):
         fields.append(('', asset['room'], 2, True))
     if asset.get('position'):
         fields.append(('', '%s: %s' % (text['position'], asset['position']), 2, True))
-    maker_model = ' '.join(v for v in (asset.get('maker'), asset.get('model')) if v)
+    maker_model = _maker_model(asset.get('maker'), asset.get('model'))
     if maker_model:
         fields.append(('', maker_model, 2, True))
-    if owner:
-        fields.append(('I', owner, 2, True))
     fields = [(style, pdf_text(value), max_lines, words) for style, value, max_lines, words in fields]
-    size, lines = _layout_lines(pdf, fields, width, side, 7.5, 4.5)
+    size, lines = _layout_lines(pdf, fields, width, side, 7.0, MIN_PT)
     line_height = size * PT * LEADING
-    cursor = top + max(0.0, (side - line_height * len(lines)) / 2.0)
-    for style, line_size, line in lines:
-        pdf.set_font(FONT, style, line_size)
-        pdf.set_xy(left, cursor)
-        pdf.cell(width, line_height, line, align='L')
-        cursor += line_height
+    top = cursor + max(0.0, (side - line_height * len(lines)) / 2.0)
+    for style, line_size, line in lines[:max(1, int(side // line_height))]:
+        _line(pdf, left, top, width, line_height, line, line_size, style)
+        top += line_height
 
 
-def render_sheet(assets, title=None, language='id', layout=None, outline=True, owner=None, copies=1, skip=0):
-    """The label sheet as ``(pdf_bytes, info)``; ``info`` has labels, pages, created, title."""
+def _maker_model(maker, model):
+    maker, model = (maker or '').strip(), (model or '').strip()
+    if maker and model.lower().startswith(maker.lower()):
+        return model
+    return ' '.join(v for v in (maker, model) if v)
+
+
+def render_sheet(assets, title=None, language='id', layout=None, outline=True, owner=None, copies=1, skip=0,
+                 asset_code=None, acquisition_year=None, fonts=None):
+    """The label sheet as ``(pdf_bytes, info)``; ``info`` has labels, pages, created, title, layout.
+
+    ``owner`` is the owner line (None: the office's default, Semarang's; '' for none), ``asset_code`` the kode
+    barang and ``acquisition_year`` the year of acquisition (default: each asset's tag year).
+    """
     if not HAS_FPDF:
         raise LabelError('fpdf2 is needed for the label sheet: %s' % FPDF_IMPORT_ERROR)
     if not HAS_SEGNO:
@@ -279,19 +330,26 @@ def render_sheet(assets, title=None, language='id', layout=None, outline=True, o
     per_page = grid['columns'] * grid['rows']
     if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip < per_page:
         raise LabelError('skip %r is not between 0 and %d (the labels on a page)' % (skip, per_page - 1))
+    if acquisition_year is not None and (isinstance(acquisition_year, bool) or not isinstance(acquisition_year, int)
+                                         or not 1900 <= acquisition_year <= 9999):
+        raise LabelError('acquisition_year %r is not a year' % (acquisition_year,))
+    try:
+        folder = _report_pdf.font_dir(fonts)
+    except _report_pdf.FontMissing as exc:
+        raise LabelError(str(exc)) from exc
     text = TEXT[language]
     title = title if title is not None else default_title(assets, language)
     created = creation_date(assets)
     slots = [None] * skip + [asset for asset in assets for _copy in range(copies)]
     pages = (len(slots) + per_page - 1) // per_page
+    extra = {'owner': _sop.OFFICE['owner_line'] if owner is None else owner, 'asset_code': asset_code,
+             'year': acquisition_year}
 
-    pdf = FPDF(orientation='P', unit='mm', format='A4')
-    pdf.set_creation_date(created)
-    pdf.set_title(title)
-    pdf.set_subject(text['count'].format(labels=len(slots) - skip))
-    pdf.set_creator('dukcapil.cctv cctv_label_sheet')
-    pdf.set_keywords(' '.join(a['tag'] for a in assets))
-    pdf.set_lang('id-ID' if language == 'id' else 'en')
+    pdf = _report_pdf.document_class(FPDF)
+    _report_pdf.setup(pdf, folder, {'title': title, 'author': extra['owner'] or 'dukcapil.cctv',
+                                    'subject': text['count'].format(labels=len(slots) - skip),
+                                    'keywords': ' '.join(a['tag'] for a in assets)},
+                      created, 'id-ID' if language == 'id' else 'en')
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.c_margin = 0  # cells print their text where the layout says, without fpdf2's inner padding
@@ -306,7 +364,7 @@ def render_sheet(assets, title=None, language='id', layout=None, outline=True, o
             page_text = text['page'].format(page=page + 1, pages=pages)
             page_width = pdf.get_string_width(page_text) + 2
             grid_width = grid['columns'] * grid['label_width'] + (grid['columns'] - 1) * grid['gap_x']
-            shown = _fit(pdf, pdf_text(title), grid_width - page_width - 4, 8, 6, 'B')
+            shown = _fit(pdf, pdf_text(title), grid_width - page_width - 4, 8, MIN_PT, 'B')
             pdf.cell(grid_width - page_width, band, shown, align='L')
             pdf.set_font(FONT, '', 8)
             pdf.cell(page_width, band, page_text, align='R')
@@ -316,7 +374,7 @@ def render_sheet(assets, title=None, language='id', layout=None, outline=True, o
             row, column = divmod(index, grid['columns'])
             x = grid['margin_left'] + column * (grid['label_width'] + grid['gap_x'])
             y = grid['margin_top'] + row * (grid['label_height'] + grid['gap_y'])
-            _draw_label(pdf, asset, x, y, grid['label_width'], grid['label_height'], text, outline, owner)
+            _draw_label(pdf, asset, x, y, grid['label_width'], grid['label_height'], text, outline, extra)
     data = bytes(pdf.output())
     return data, {'labels': len(slots) - skip, 'pages': pages, 'created': created.isoformat(), 'title': title,
                   'layout': grid}

@@ -107,11 +107,11 @@ def setup(pdf, fonts, metadata, created, language):
     for style, name in FONT_FILES.items():
         pdf.add_font(FONT, style, os.path.join(fonts, name))
     pdf.set_creation_date(created)
-    pdf.set_title(pdf_text(metadata['title']))
-    pdf.set_author(pdf_text(metadata['author']))
-    pdf.set_subject(pdf_text(metadata['subject']))
+    pdf.set_title(metadata['title'])
+    pdf.set_author(metadata['author'])
+    pdf.set_subject(metadata['subject'])
     if metadata.get('keywords'):
-        pdf.set_keywords(pdf_text(metadata['keywords']))
+        pdf.set_keywords(metadata['keywords'])
     pdf.set_creator('dukcapil.cctv')
     pdf.set_producer('dukcapil.cctv (fpdf2)')
     pdf.set_lang(language)
@@ -120,7 +120,7 @@ def setup(pdf, fonts, metadata, created, language):
 
 
 def _xml(text):
-    return html.escape(pdf_text(text), quote=True)
+    return html.escape(str(text), quote=True)
 
 
 def xmp(metadata, created):

@@ -12,12 +12,16 @@ short_description: Print the asset-tag stickers of the cameras as an A4 PDF labe
 version_added: 0.1.0
 description:
   - Writes a printable A4 PDF with one sticker per asset, for the SOP's rule that every piece of hardware is marked
-    with a sticker and numbered. Each label shows the asset tag (large), the serial number, room, position, maker
-    and model, and a QR code that encodes C(<tag>|SN:<serial>), e.g. C(DUKCAPIL-SMG/CCTV/2026/001|SN:ACCC8EF1A2B3).
+    with a sticker and numbered. Each label shows the owner line (O(owner_line)), the asset tag (large), the regional
+    asset code (I(kode barang), O(asset_code)), the year of acquisition, room, position, maker and model, the serial
+    number across the bottom (whole, never broken), and a QR code that encodes C(<tag>|SN:<serial>), e.g.
+    C(DUKCAPIL-SMG/CCTV/2026/001|SN:ACCC8EF1A2B3), with a quiet zone of 4 modules inside the label. No text is
+    set smaller than 6 pt.
   - The assets come from O(assets) (the C(asset) that M(dukcapil.cctv.cctv_asset_tag) returns for each) or from the
     asset register O(database), optionally narrowed by O(run_id),
     O(site), O(kind) and O(year); from the register they are in tag order.
-  - The grid defaults to the common 24-up sticker sheet (3 x 8 labels of 63.5 x 33.9 mm), centred on the page; the
+  - The grid defaults to the common 24-up A4 sticker sheet (3 x 8 labels of 63.5 x 33.9 mm, e.g. Avery L7159 and
+    compatibles), centred on the page; the
     title and page number are printed in the top margin, outside the stickers, when it is at least 7 mm high.
   - The file is written atomically and only when its bytes differ. The PDF holds no time of rendering (its creation
     date is the newest C(assigned_at) or C(updated_at) of its assets), so the same assets and options give the same
@@ -28,8 +32,11 @@ requirements:
   - fpdf2 (Python library, on the host that runs the module)
   - segno (Python library, on the host that runs the module)
 notes:
-  - The PDF uses the core PDF fonts, which print Latin-1; other characters are replaced by a close Latin-1 one
-    (an em dash by C(-)).
+  - The PDF embeds Liberation Sans (SIL Open Font License 1.1), shipped with the collection; the module's action
+    plugin passes the font folder as O(font_dir), so run it on the controller. Text is printed in Latin-1; other
+    characters are replaced by a close Latin-1 one (an em dash by C(-)). With fpdf2 2.8 or later the PDF is PDF/A-2b.
+  - The year of acquisition is each asset's tag year (taken in the office's time zone by
+    M(dukcapil.cctv.cctv_asset_tag)) unless O(acquisition_year) is given.
   - Print at 100% (no "fit to page"), or the labels will not meet the stickers.
 seealso:
   - module: dukcapil.cctv.cctv_asset_tag
@@ -141,8 +148,23 @@ options:
     default: true
   owner_line:
     description:
-      - A line printed in italics on every label, e.g. C(Milik Disdukcapil Kab. Semarang).
+      - The owner line printed at the top of every label. An empty string prints none.
     type: str
+    default: Milik Pemerintah Kabupaten Semarang
+  asset_code:
+    description:
+      - The regional asset code (I(kode barang)) of the assets, as the office's asset register (KIB B) writes it;
+        printed on every label when given.
+    type: str
+  acquisition_year:
+    description:
+      - The year of acquisition printed on every label, when it is not the year each asset was tagged.
+    type: int
+  font_dir:
+    description:
+      - Folder with the Liberation Sans font files embedded in the PDF. Filled by the module's action plugin with the
+        fonts shipped in the installed collection.
+    type: path
   copies:
     description:
       - Labels printed for each asset (e.g. 2 to label the camera and its box).
@@ -181,7 +203,8 @@ EXAMPLES = r'''
   dukcapil.cctv.cctv_label_sheet:
     assets: "{{ cctv_tags.results | map(attribute='asset') | list }}"
     dest: /srv/piak/label/SMG-2026-03-10-01.pdf
-    owner_line: Milik Disdukcapil Kab. Semarang
+    owner_line: Milik Pemerintah Kabupaten Semarang
+    asset_code: 1.3.2.10.02.03.005
   delegate_to: localhost
 
 - name: Reprint every camera label of the office from the register, in English, on a sheet with 5 labels used
@@ -279,7 +302,10 @@ def argument_spec():
         margin_left=dict(type='float'),
         margin_top=dict(type='float'),
         outline=dict(type='bool', default=True),
-        owner_line=dict(type='str'),
+        owner_line=dict(type='str', default='Milik Pemerintah Kabupaten Semarang'),
+        asset_code=dict(type='str'),
+        acquisition_year=dict(type='int'),
+        font_dir=dict(type='path'),
         copies=dict(type='int', default=1),
         skip=dict(type='int', default=0),
         timeout=dict(type='float', default=30),
@@ -312,7 +338,9 @@ def make_sheet(module):
     assets = _labels.check_assets(_assets_of(params))
     data, info = _labels.render_sheet(assets, title=params['title'], language=params['language'],
                                       layout={key: params[key] for key in LAYOUT}, outline=params['outline'],
-                                      owner=params['owner_line'], copies=params['copies'], skip=params['skip'])
+                                      owner=params['owner_line'], copies=params['copies'], skip=params['skip'],
+                                      asset_code=params['asset_code'], acquisition_year=params['acquisition_year'],
+                                      fonts=params['font_dir'])
     before = _files.read_bytes(params['dest'])
     changed = _files.write_file(module, params['dest'], data)
     result = dict(changed=changed, dest=params['dest'], tags=[a['tag'] for a in assets], labels=info['labels'],
