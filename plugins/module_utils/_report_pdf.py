@@ -192,7 +192,7 @@ class _ReportPDF(FPDF):  # pylint: disable=abstract-method
 
 
 def _heading(pdf, text):
-    if pdf.will_page_break(18):
+    if pdf.will_page_break(28):  # a heading stays with the start of its table
         pdf.add_page()
     pdf.ln(2.5)
     pdf.set_font(FONT, 'B', 10)
@@ -327,8 +327,14 @@ def _signatures(pdf, view):
             pdf.set_xy(x + 3, top + 24)
             pdf.multi_cell(width - 6, 3.5, pdf_text(block['stamp']), align='C')
         pdf.set_xy(x, top + 42)
-        pdf.set_font(FONT, 'BU' if block['signed'] else '', 9)
-        pdf.cell(width, 4.5, pdf_text(block['name']), align='C', new_x='LEFT', new_y='NEXT')
+        pdf.set_font(FONT, 'B' if block['signed'] else '', 9)
+        name = pdf_text(block['name'])
+        pdf.cell(width, 4.5, name, align='C', new_x='LEFT', new_y='NEXT')
+        if block['signed']:  # the underline of a signed name, drawn below the descenders
+            half = min(pdf.get_string_width(name), width - 2) / 2.0
+            pdf.set_line_width(0.25)
+            pdf.line(x + width / 2.0 - half, top + 42 + 4.1, x + width / 2.0 + half, top + 42 + 4.1)
+            pdf.set_xy(x, top + 42 + 4.5)
         pdf.set_font(FONT, '', 9)
         pdf.cell(width, 4.5, pdf_text(block['nip']), align='C', new_x='LEFT', new_y='NEXT')
 

@@ -260,3 +260,32 @@ def test_html_and_pdf_share_footer_and_numbering(record, run_dir):
         assert footer in text and 'Halaman %d dari' % number in text
     english, eout = render(record, run_dir, language='en', formats=('html',))
     assert '"Page " counter(page) " of " counter(pages)' in eout['html'].decode('utf-8')
+
+
+# Done when: the sample report's PDF text (docs/report-sample-page*.png) against the facts it was made from.
+
+def test_sample_pdf_text_matches_the_facts(tmp_path, monkeypatch):
+    monkeypatch.setenv('TZ', 'UTC')
+    render_sample_report = pytest.importorskip('render_sample_report')
+    # stored as a controller in UTC stores them: the report must still say WIB
+    record, run_dir = render_sample_report.completed_record(str(tmp_path), change=utc_record)
+    for review in record['reviews']:
+        review['at'] = to_utc(review['at'])
+    view, out = render(record, run_dir)
+    text = flat(' '.join(pdf_pages(out['pdf'])))
+    assert 'UTC' not in text
+    facts = ['10 Maret 2026 pukul 08.00 WIB s.d. 10 Maret 2026 pukul 12.00 WIB',  # window, in WIB
+             'Diterima secara elektronik 10 Maret 2026 pukul 13.10 WIB', 'Diterima secara elektronik 10 Maret 2026 pukul 14.02 WIB',
+             '2 jam 5 menit (dinyatakan)', '28 menit (terukur)', '2 jam 5 menit dinyatakan + 4 jam 10 menit terukur',
+             record['operator']['name'], 'NIP. ' + record['operator']['nip'], record['operator']['certificate'],
+             'Drs. RUDI SUSANTO, MM', 'Ungaran, 10 Maret 2026', 'Nomor: 001/PIAK/2026']
+    facts += [r['name'] for r in record['reviews']] + ['NIP. ' + r['nip'] for r in record['reviews']]
+    for cam in record['cameras']:
+        facts += [cam[k] for k in ('name', 'asset_tag', 'serial', 'mac', 'factory_address', 'address', 'hostname',
+                                   'firmware', 'position', 'stream_uri')]
+        facts.append('%s %s' % (cam['manufacturer'], cam['model']))
+        facts.append('Dipasang oleh %s, %s' % (cam['mount']['by'], _report.fmt_time(cam['mount']['at'], view['labels'])))
+    for ws in record['workstations']:
+        facts += [ws['name'], ws['viewer'], ws['version'], ws['address']]
+    missing = [fact for fact in facts if fact not in text]
+    assert not missing, missing
