@@ -317,7 +317,8 @@ def _identity(expected, observed):
                         'factory address, or moved)' % (address, expected.get('port'))), False, False
     device = devices[0]
     if device.get('identity_error'):
-        return (_skipped('a device answers at %s but its identity could not be read: %s' % (address, device['identity_error'])),
+        return (_skipped('a device answers at %s, but its identity cannot be read with the office account: %s'
+                         % (address, device['identity_error'])),
                 True, True)
     serial = (device.get('identity') or {}).get('serial_number') or ''
     mac = (device.get('mac') or '').lower()
@@ -387,6 +388,8 @@ def _stream(observed, office_ok):
         if not office_ok:
             return _skipped('not checked: the office account does not log in')
         return _problem('the stream could not be checked: %s' % _error(observed))
+    if not office_ok and not observed.get('watched'):
+        return _skipped('not checked: the office account does not log in (%s)' % '; '.join(observed.get('problems') or []))
     if observed.get('watched'):
         return _ok('; '.join('%s: %s' % (k, v.get('detail')) for k, v in sorted((observed.get('checks') or {}).items())
                              if k in ('not_uniform', 'not_frozen')))

@@ -60,8 +60,8 @@ def _turned_scene(camera, width, height, count, aim):
     for index in range(stripes):
         left = int((index + 0.5) * width / stripes - 18 * scale)
         draw.rectangle((left, 0, left + int(36 * scale), height), fill=(40, 40, 48))
-    x = (count * int(23 * scale)) % max(1, width - int(40 * scale))
-    draw.rectangle((x, int(30 * scale), x + int(40 * scale), int(70 * scale)), fill=(200, 60, 60))
+    x = (count * int(61 * scale)) % max(1, width - int(110 * scale))
+    draw.rectangle((x, int(20 * scale), x + int(110 * scale), int(110 * scale)), fill=(200, 60, 60))
     return image, draw, scale
 
 

@@ -118,5 +118,10 @@ def test_the_simulator_scenes_normal_and_turned():
     for dummy in range(5):
         later = _picture.decode_jpeg(snapshot.frame(normal))
     assert _picture.compare_scene(first, later)['same_scene'] is True
-    turned = _picture.decode_jpeg(snapshot.frame(Cam(aim=1)))
+    camera = Cam(aim=1)
+    data = snapshot.frame(camera)
+    turned = _picture.decode_jpeg(data)
     assert _picture.compare_scene(first, turned)['same_scene'] is False
+    again = snapshot.frame(camera)
+    verdicts, _measured = _picture.judge_frames((data, turned), (again, _picture.decode_jpeg(again)), 1.0, 5.0, 0.5)
+    assert verdicts['not_uniform'][0] and verdicts['not_frozen'][0], 'the turned scene is live: only the scene check fails'

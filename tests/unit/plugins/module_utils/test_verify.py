@@ -90,3 +90,15 @@ def test_workstation_and_remediation_lines():
         'settings': {'changes': [{'field': 'hostname', 'before': 'renamed', 'after': 'cam-srv-01'}]}}})
     assert lines == ['office account set again (logged in with the factory login); factory login now refused',
                      'hostname: renamed -> cam-srv-01']
+
+
+def test_a_reset_camera_whose_stream_refuses_the_office_account_is_skipped_not_a_second_problem():
+    observed = disturbed(credentials={'changed': True, 'login_used': 'factory', 'factory_credentials_accepted_before': True},
+                         settings={'error': 'refused'}, scene=None,
+                         stream={'watched': False, 'problems': ['profiles: the camera refused the credentials']},
+                         identity={'devices': [{'address': '127.0.10.11', 'identity': None,
+                                                'identity_error': 'the camera refused the credentials'}]})
+    checks = _verify.judge_camera(EXPECTED, observed)
+    assert [n for n, c in checks.items() if c['status'] == 'problem'] == ['credentials']
+    assert checks['stream']['status'] == 'skipped' and 'office account' in checks['stream']['reason']
+    assert checks['identity']['status'] == 'skipped' and 'office account' in checks['identity']['reason']
