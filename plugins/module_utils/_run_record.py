@@ -67,6 +67,7 @@ except ImportError:  # pragma: no cover - the controller is POSIX
 
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _files
 from ansible_collections.dukcapil.cctv.plugins.module_utils import _sop
+from ansible_collections.dukcapil.cctv.plugins.module_utils import _tz
 
 SCHEMA_VERSION = 1
 
@@ -724,8 +725,8 @@ def plan_review(record, current_hash, review):
 
 
 def now_iso():
-    """Local time now, with offset, to the second."""
-    return datetime.datetime.now().astimezone().replace(microsecond=0).isoformat()
+    """Local time now, with offset, to the second (``DUKCAPIL_CCTV_NOW`` fixes the clock for tests: see ``_tz``)."""
+    return _tz.now('UTC').astimezone().replace(microsecond=0).isoformat()
 
 
 def loads(text, what='run record'):
