@@ -15,7 +15,8 @@ mkdir -p "$DEMO"
 
 export PYTHONPATH=$ROOT/tools
 export ANSIBLE_COLLECTIONS_PATH=$DEMO/collections
-export ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
+ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
+export ANSIBLE_PYTHON_INTERPRETER
 export ANSIBLE_LOCAL_TEMP=$DEMO/.ansible/tmp ANSIBLE_HOME=$DEMO/.ansible
 export ANSIBLE_FORKS=6 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_RETRY_FILES_ENABLED=False
 export CCTV_DEMO_DIR=$DEMO
@@ -34,7 +35,7 @@ trap 'python -m camsim stop --state-file "$STATE" >/dev/null 2>&1 || true' EXIT
 
 echo "== SOP-PIAK-02 steps 1-9 (ansible-playbook dukcapil.cctv.install_cctv), demo reviewers accepting"
 ansible-playbook -i inventory/demo dukcapil.cctv.install_cctv \
-  -e mount_attested_by="Budi Santoso, S.Kom." \
+  -e 'mount_attested_by="Budi Santoso, S.Kom."' \
   -e review_sub_koordinator_decision=accepted -e review_kepala_bidang_decision=accepted \
   -e agenda_export="$DEMO/run/buku-agenda.csv"
 
