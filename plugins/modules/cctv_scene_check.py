@@ -19,7 +19,7 @@ description:
     clock). A correlation ignores the exposure (a darker night frame of the same room still matches). V(1) is the
     same arrangement of light and dark, V(0) an unrelated one; O(threshold) is the lowest that counts as the same
     scene.
-  - A uniform frame (covered, black) cannot be compared: its result is V(null) with the reason (the coverage check
+  - A uniform frame (covered, black) cannot be compared. Its result is V(null) with the reason (the coverage check
     of M(dukcapil.cctv.onvif_stream_check) names the cause).
   - Reads files on the host that runs it; it changes nothing and never contacts a camera. One task checks every
     camera (run it once, on the controller).

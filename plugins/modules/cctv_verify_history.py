@@ -16,8 +16,8 @@ description:
     a short report in HTML and JSON with the problems first.
   - A room is watched when every camera of it passed every check. RV(watched) is false when a room is not
     watched; RV(passed) is false when there is any problem at all (a workstation too). The module itself never
-    fails on a problem: the playbook decides (C(dukcapil.cctv.verify_cctv) fails, so AWX notifications fire).
-  - The history is kept like the agenda book (M(dukcapil.cctv.sop_agenda)): one transaction per verification,
+    fails on a problem, the playbook decides (C(dukcapil.cctv.verify_cctv) fails, so AWX notifications fire).
+  - The history is kept like the agenda book (M(dukcapil.cctv.sop_agenda)), one transaction per verification
     and triggers that refuse to change or delete a row.
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
@@ -62,12 +62,12 @@ options:
         V(scene), V(viewer), or another name) to C({status, reason}); C(status) is V(ok), V(problem) or V(skipped),
         and a problem or a skipped check needs its C(reason).
       - Instead of C(checks), C(observed) and C(expected) let the module judge (what the role C(dukcapil.cctv.verify)
-        gives): C(expected) holds the run record's C(address), C(port), C(serial) and C(mac); C(observed) what the
+        gives). C(expected) holds the run record's C(address), C(port), C(serial) and C(mac); C(observed) what the
         modules returned, each under its check name (C(identity) from M(dukcapil.cctv.onvif_discovery),
         C(credentials) from M(dukcapil.cctv.onvif_camera_user) in check mode, C(settings) from
         M(dukcapil.cctv.onvif_camera_ip) in check mode, which also gives the clock, C(stream) from
         M(dukcapil.cctv.onvif_stream_check), C(scene) from M(dukcapil.cctv.cctv_scene_check), C(viewer) from
-        M(dukcapil.cctv.cctv_viewer_install) in check mode) or C({error: message}) when the module failed;
+        M(dukcapil.cctv.cctv_viewer_install) in check mode) or an C(error) mapping (the message) when the module failed;
         C(remediation) holds the results of re-applying the desired state.
     type: list
     elements: dict
@@ -147,7 +147,7 @@ rooms:
   elements: dict
   sample: [{name: Ruang Server, cameras: 3, cameras_ok: 2, watched: false}]
 problems:
-  description: One line per failed check, C(<subject>: <check>: <reason>), problems first in the report order.
+  description: 'One line per failed check, C(<subject>: <check>: <reason>), in the report order.'
   returned: success
   type: list
   elements: str
