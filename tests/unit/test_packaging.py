@@ -154,32 +154,53 @@ def test_execution_environment_definition():
     assert ee['version'] == 3
     deps = ee['dependencies']
     assert deps['python'] == 'requirements.txt' and deps['system'] == 'bindep.txt'
-    assert deps['galaxy'] == 'execution-environment-collections.yml' or deps['galaxy'].get('collections')
-    assert not os.path.exists(os.path.join(ROOT, 'meta', 'execution-environment.yml')) or \
-        _yaml('meta/execution-environment.yml')['version'] == 3
+    assert deps['galaxy'] == 'execution-environment-collections.yml'
+    version = _yaml('galaxy.yml')['version']
+    tarball = 'dukcapil-cctv-%s.tar.gz' % version
+    assert ee['additional_build_files'] == [{'src': 'build/dist/' + tarball, 'dest': 'collections'}]
+    assert _yaml('execution-environment-collections.yml')['collections'] == [
+        {'name': '/build/collections/' + tarball, 'type': 'file'}]
+    # the ansible-core of the image is one the collection supports
+    floor = _yaml('meta/runtime.yml')['requires_ansible'][2:]
+    low = re.search(r'ansible-core>=([0-9.]+)', deps['ansible_core']['package_pip']).group(1)
+    assert tuple(int(p) for p in low.split('.')) >= tuple(int(p) for p in floor.split('.')[:2])
+    # what ansible-builder introspects in the installed collection
+    meta = _yaml('meta/execution-environment.yml')
+    assert meta['dependencies'] == {'python': 'requirements.txt', 'system': 'bindep.txt'}
+    assert not _build_ignored('meta/execution-environment.yml') and not _build_ignored('bindep.txt')
 
 
 @pytest.mark.skipif(not os.path.exists(os.path.join(BIN, 'ansible-builder')),
                     reason='ansible-builder is not installed in this venv (requirements-dev.txt has it)')
 def test_ansible_builder_create_makes_a_containerfile_with_every_requirement(tmp_path):
+    for rel in ('execution-environment.yml', 'execution-environment-collections.yml', 'requirements.txt', 'bindep.txt'):
+        shutil.copy(os.path.join(ROOT, rel), str(tmp_path / rel))
+    tarball = 'dukcapil-cctv-%s.tar.gz' % _yaml('galaxy.yml')['version']
+    (tmp_path / 'build' / 'dist').mkdir(parents=True)
+    (tmp_path / 'build' / 'dist' / tarball).write_bytes(b'stand-in for the collection tarball')
     context = tmp_path / 'context'
-    for rel in ('execution-environment.yml', 'requirements.txt', 'bindep.txt', 'execution-environment-collections.yml'):
-        if os.path.exists(os.path.join(ROOT, rel)):
-            shutil.copy(os.path.join(ROOT, rel), str(tmp_path / rel))
     proc = subprocess.run([os.path.join(BIN, 'ansible-builder'), 'create', '--file', 'execution-environment.yml',
                            '--context', str(context), '--output-filename', 'Containerfile'],
                           cwd=str(tmp_path), capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert 'No matches' not in proc.stdout + proc.stderr
     containerfile = (context / 'Containerfile').read_text()
     build = context / '_build'
-    # the three kinds of requirement reach the image
-    assert 'ansible-galaxy collection install' in containerfile or 'install-from-bindep' in containerfile
-    assert 'introspect' in containerfile and 'install-from-bindep' in containerfile
-    collections = yaml.safe_load((build / 'requirements.yml').read_text())
-    names = [c['name'] if isinstance(c, dict) else c for c in collections['collections']]
-    assert 'dukcapil.cctv' in names and 'ansible.windows' in names
+    # the collection: its tarball in the context, installed by ansible-galaxy from the requirements
+    assert (build / 'collections' / tarball).exists()
+    assert re.search(r'^RUN .*ansible-galaxy collection install .*-r requirements\.yml', containerfile, re.M)
+    assert yaml.safe_load((build / 'requirements.yml').read_text()) == _yaml('execution-environment-collections.yml')
+    # Python requirements: ours, merged with what the installed collection declares, then pip-installed
     assert (build / 'requirements.txt').read_text() == _text('requirements.txt')
+    assert re.search(r'^RUN .*introspect\.py introspect --user-pip=requirements\.txt --user-bindep=bindep\.txt',
+                     containerfile, re.M)
+    assert re.search(r'^RUN /output/scripts/assemble$', containerfile, re.M)
+    # system requirements: installed from bindep in the final image
     assert (build / 'bindep.txt').read_text() == _text('bindep.txt')
+    assert re.search(r'^RUN /output/scripts/install-from-bindep', containerfile, re.M)
+    # the interpreter and ansible-core of execution-environment.yml
+    assert 'ARG PYCMD="/usr/bin/python3.12"' in containerfile
+    assert 'ansible-core>=2.19,<2.20 ansible-runner' in containerfile
 
 
 # -- point 8: the README on Galaxy ------------------------------------------------------------------------
@@ -193,13 +214,13 @@ def test_readme_starts_with_the_two_make_lines():
 
 
 def test_readme_images_work_where_galaxy_shows_the_readme():
-    repository = _yaml('galaxy.yml').get('repository', '')
-    for target in re.findall(r'!\[[^\]]*\]\(([^)\s]+)', _text('README.md')):
-        if target.startswith('https://'):
-            continue
-        # a relative image must ship in the tarball, where Galaxy and ansible-doc find it
-        assert os.path.exists(os.path.join(ROOT, target)) and not _build_ignored(target), target
-        assert repository, 'a relative image needs the repository to resolve against'
+    """Galaxy renders README.md alone: a relative image there is a broken picture (ansible/galaxy#2869)."""
+    text = _text('README.md')
+    embedded = re.findall(r'!\[[^\]]*\]\(([^)\s]+)', text) + re.findall(r'<img[^>]+src="([^"]+)"', text)
+    assert [target for target in embedded if not target.startswith('https://')] == []
+    # the samples it names instead ship in the collection
+    for name in re.findall(r'`(docs/[\w.-]+\.png)`', text):
+        assert os.path.exists(os.path.join(ROOT, name)) and not _build_ignored(name), name
 
 
 # -- point 9: small things ------------------------------------------------------------------------------
