@@ -399,7 +399,7 @@ def _stream(observed, office_ok):
 def _scene(observed, stream_check):
     if observed is None:
         if stream_check is not None and stream_check['status'] != 'ok':
-            return _skipped('not compared: no live frame')
+            return _skipped('not compared: no live frame (%s)' % stream_check['reason'])
         return None
     if observed.get('same_scene') is True:
         return _ok(observed.get('detail') or '')
