@@ -158,7 +158,20 @@ def _pytest(name, paths, extra=(), env=None, python=sys.executable):
     return xml
 
 
+def _poppler():
+    """pdffonts and pdftoppm (Debian poppler-utils), which the report and label tests read the PDFs with:
+    installed with apt-get when absent and this runs as root, else the step fails naming the package."""
+    if shutil.which('pdffonts') and shutil.which('pdftoppm'):
+        return
+    if os.geteuid() == 0 and shutil.which('apt-get'):
+        run(['apt-get', 'install', '-y', '--no-install-recommends', 'poppler-utils'],
+            env={'DEBIAN_FRONTEND': 'noninteractive'})
+        return
+    raise StepFailed('pdffonts/pdftoppm are missing: apt-get install poppler-utils (or dnf install poppler-utils)')
+
+
 def step_units():
+    _poppler()
     return _pytest('units', ['tests/unit'], ['-n', '2'])
 
 
