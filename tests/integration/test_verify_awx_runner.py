@@ -93,7 +93,8 @@ def job(tmp_path_factory, collections_path):
         write(str(private / 'env' / 'extravars'), extravars)
         proc = subprocess.run([RUNNER, 'run', str(private), '-p', playbook, '--ident', ident],
                               capture_output=True, text=True, timeout=1200, check=False,
-                              env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path))
+                              env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path,
+                                       PATH=BIN + os.pathsep + os.environ.get('PATH', '')))
         return proc, private / 'artifacts' / ident
 
     run.site = site
