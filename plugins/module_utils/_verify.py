@@ -248,14 +248,16 @@ STYLE = ('body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.4em}t
 
 
 def report_html(meta, results, summary, language):
-    t = lambda key: html.escape(_text(key, language))  # noqa: E731 - a local shorthand
+    def t(key):
+        return html.escape(_text(key, language))
+
     e = html.escape
     verdict_ok = summary['passed']
     rows = ['<!DOCTYPE html>', '<html lang="%s"><head><meta charset="utf-8"><title>%s %s</title><style>%s</style>'
             '</head><body>' % (language, t('title'), e(meta['checked_at']), STYLE),
             '<h1>%s</h1>' % t('title'),
-            '<p>%s: %s<br>%s: %s<br>%s: %s</p>' % (t('site'), e(meta['site']), t('run'), e(meta['run_id']),
-                                                    t('at'), e(meta['checked_at'])),
+            '<p>%s: %s<br>%s: %s<br>%s: %s</p>' % (
+                t('site'), e(meta['site']), t('run'), e(meta['run_id']), t('at'), e(meta['checked_at'])),
             '<p class="verdict %s">%s</p>' % ('ok' if verdict_ok else 'problem',
                                               t('verdict_ok') if verdict_ok else t('verdict_bad')),
             '<h2>%s</h2>' % t('problems')]
