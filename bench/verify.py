@@ -62,7 +62,7 @@ def site_and_inventory(count, work):
                    'cameras': record_cameras}, f)
     inventory = {'all': {'vars': {'cctv_run_record': record, 'verify_require_accepted': False,
                                   'verify_history_database': os.path.join(work, 'verifikasi.sqlite3'),
-                                  'cctv_timezone': 'WIB-7'},
+                                  'cctv_timezone': 'Asia/Jakarta'},
                          'children': {'cameras': {'vars': {'onvif_port': 8000, 'onvif_password': PASSWORD},
                                                   'children': rooms}}}}
     return site, inventory
