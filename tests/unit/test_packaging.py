@@ -293,3 +293,11 @@ def test_docsite_extra_docs_name_existing_files():
     for section in extra['sections']:
         for name in section['toctree']:
             assert glob.glob(os.path.join(ROOT, 'docs', 'docsite', 'rst', name + '.rst')), name
+
+
+@pytest.mark.skipif(importlib.util.find_spec('pypandoc') is None,
+                    reason='pypandoc-binary is not installed in this venv (requirements-dev.txt has it)')
+def test_docsite_guides_are_generated_from_the_markdown_they_are_written_in():
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, 'tools', 'gen_docsite.py'), '--check'],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
