@@ -2,35 +2,36 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The camera viewer on a Linux workstation (SOP-PIAK-02 step 4): profiles, install decision, camera list.
+"""The camera viewer of SOP-PIAK-02 step 4: profiles, the camera list, the launcher, the archive check.
 
-A *profile* is data: which OS packages carry the viewer, where its camera list goes and in
-which format, whether that format can leave credentials out (the viewer asks for them), the
-launcher's Exec line and how to ask the viewer for its version. Adding a viewer means adding
-a dict to :data:`PROFILES` (or passing ``profile_overrides``), not code.
+The collection's own logic behind the ``dukcapil.cctv.cctv_viewer_install`` action plugin. Installing,
+downloading, extracting and copying are Ansible's own modules, which the plugin runs on the
+workstation; what stays here is what no Ansible module knows:
 
-Everything here runs on the workstation: standard library and ``ansible.module_utils`` only.
-Commands go through ``module.run_command`` and files through ``_files.write_file``.
+* a *profile* is data: which OS packages carry the viewer, where its camera list goes and in
+  which format, whether that format can leave credentials out (the viewer asks for them), the
+  launcher's Exec line and how to ask the viewer for its version. Adding a viewer means adding
+  a dict to :data:`PROFILES` (or passing ``profile_overrides``), not code;
+* the camera list of a workstation's rooms in each format, its credentials and its masking for
+  diffs; the freedesktop launcher and the Windows ``.cmd`` launcher;
+* the check of a portable archive before anything is extracted (:func:`check_archive`).
+
+Pure functions over data, standard library only: the plugin runs them on the controller.
 """
 
 from __future__ import annotations
 
 import copy
-import grp
 import hashlib
 import json
 import os
-import pwd
+import posixpath
 import re
-import shlex
 import stat
 import tarfile
 import zipfile
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape as xml_escape
-
-from ansible.module_utils.urls import fetch_url
-from ansible_collections.dukcapil.cctv.plugins.module_utils._files import read_bytes, write_file
 
 # --------------------------------------------------------------------------------------------
 # Profiles (data)
@@ -81,8 +82,8 @@ FORMATS = {
 }
 
 FAMILIES = ('debian', 'redhat')
-DEBIAN_IDS = ('debian', 'ubuntu', 'linuxmint', 'raspbian', 'pop', 'elementary', 'kali', 'zorin', 'devuan')
-REDHAT_IDS = ('rhel', 'fedora', 'centos', 'rocky', 'almalinux', 'ol', 'amzn', 'scientific')
+#: Ansible's ``ansible_facts['os_family']`` -> the profiles' OS family.
+FACT_FAMILIES = {'Debian': 'debian', 'RedHat': 'redhat'}
 TITLE_SEPARATOR = u' \u2014 '  # "Ruang Server — Pintu"
 MASK = '********'
 MARKER = '.dukcapil-cctv-viewer.json'
@@ -107,10 +108,6 @@ class UnsupportedSystemError(ViewerError):
 
 class ChecksumError(ViewerError):
     """The checksum option is malformed, or the file does not match it."""
-
-
-class DownloadError(ViewerError):
-    """The vendor file could not be fetched or read."""
 
 
 class PackageError(ViewerError):
@@ -165,126 +162,7 @@ def expand(template, values, what):
 
 
 # --------------------------------------------------------------------------------------------
-# The operating system
-
-def read_os_release(path='/etc/os-release'):
-    """Parse os-release into a dict (empty when the file is missing)."""
-    data = {}
-    try:
-        with open(path) as f:
-            lines = f.read().splitlines()
-    except (IOError, OSError):
-        return data
-    for line in lines:
-        key, sep, value = line.partition('=')
-        if sep and key.strip() and not key.startswith('#'):
-            try:
-                words = shlex.split(value)
-            except ValueError:
-                words = [value]
-            data[key.strip()] = words[0] if words else ''
-    return data
-
-
-def os_family(release):
-    """``debian``, ``redhat`` or None, from ID then ID_LIKE."""
-    ids = [release.get('ID', '')] + release.get('ID_LIKE', '').split()
-    for ident in (i.strip().lower() for i in ids):
-        if ident in DEBIAN_IDS:
-            return 'debian'
-        if ident in REDHAT_IDS:
-            return 'redhat'
-    return None
-
-
-class _Backend:
-    """One OS family's package manager, driven through module.run_command."""
-
-    kind = None
-
-    def __init__(self, module):
-        self.module = module
-
-    def _bin(self, *names):
-        for name in names:
-            path = self.module.get_bin_path(name)
-            if path:
-                return path
-        raise PackageError('none of %s is installed on this workstation' % ', '.join(names))
-
-    def _run(self, cmd, what, env=None):
-        rc, out, err = self.module.run_command(cmd, environ_update=env or {})
-        if rc != 0:
-            detail = (err or out or '').strip()[-2000:]
-            raise PackageError('%s failed (%s exited %d): %s' % (what, os.path.basename(cmd[0]), rc, detail))
-        return out
-
-
-class DebianBackend(_Backend):
-    kind = 'deb'
-    _apt_options = ['-y', '-q', '-o', 'DPkg::Lock::Timeout=120',
-                    '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold']
-
-    def installed_version(self, name):
-        rc, out, dummy = self.module.run_command([self._bin('dpkg-query'), '-W', '-f=${Status}\t${Version}', name])
-        status, dummy, version = out.partition('\t')
-        if rc != 0 or not status.endswith(' installed'):
-            return None
-        return version.strip() or None
-
-    def file_identity(self, path):
-        out = self._run([self._bin('dpkg-deb'), '-f', path, 'Package', 'Version'], 'reading the package file %s' % path)
-        fields = dict((k.strip(), v.strip()) for k, s, v in (line.partition(':') for line in out.splitlines()) if s)
-        if not fields.get('Package') or not fields.get('Version'):
-            raise PackageError('%s is not a Debian package (no Package/Version in its control file)' % path)
-        return fields['Package'], fields['Version']
-
-    def install_packages(self, names):
-        self._run([self._bin('apt-get')] + self._apt_options + ['install'] + list(names),
-                  'installing %s with apt-get' % ', '.join(names), {'DEBIAN_FRONTEND': 'noninteractive'})
-
-    def install_file(self, path, installed):
-        # apt-get resolves the vendor package's dependencies (dpkg -i would not).
-        self._run([self._bin('apt-get')] + self._apt_options + ['--allow-downgrades', 'install', os.path.abspath(path)],
-                  'installing %s with apt-get' % path, {'DEBIAN_FRONTEND': 'noninteractive'})
-
-
-class RedHatBackend(_Backend):
-    kind = 'rpm'
-
-    def installed_version(self, name):
-        rc, out, dummy = self.module.run_command([self._bin('rpm'), '-q', '--qf', '%{VERSION}-%{RELEASE}\\n', name])
-        lines = out.strip().splitlines()
-        return lines[0].strip() if rc == 0 and lines else None
-
-    def file_identity(self, path):
-        out = self._run([self._bin('rpm'), '-qp', '--qf', '%{NAME}\\t%{VERSION}-%{RELEASE}', path], 'reading the package file %s' % path)
-        name, dummy, version = out.strip().partition('\t')
-        if not name or not version:
-            raise PackageError('%s is not an RPM package' % path)
-        return name, version
-
-    def install_packages(self, names):
-        self._run([self._bin('dnf', 'yum'), '-y', 'install'] + list(names), 'installing %s' % ', '.join(names))
-
-    def install_file(self, path, installed):
-        if installed is None:  # dnf/yum resolve the dependencies of a first install
-            self._run([self._bin('dnf', 'yum'), '-y', 'install', os.path.abspath(path)], 'installing %s' % path)
-        else:  # another version of the same package: upgrade or downgrade in place
-            self._run([self._bin('rpm'), '-U', '--oldpackage', os.path.abspath(path)], 'replacing %s %s with %s' % (installed, path, path))
-
-
-def backend_for(module, family):
-    if family == 'debian':
-        return DebianBackend(module)
-    if family == 'redhat':
-        return RedHatBackend(module)
-    raise UnsupportedSystemError('this Linux is neither of the Debian nor of the RHEL/Fedora family (see /etc/os-release); '
-                                 'install the viewer with source=archive instead')
-
-
-# --------------------------------------------------------------------------------------------
-# Vendor files: fetch and verify before anything is installed
+# Vendor files: verified against their checksum before anything is installed
 
 def parse_checksum(value):
     """``sha256:<hex>`` (sha384/sha512 too) -> (algorithm, lowercase hex)."""
@@ -298,6 +176,11 @@ def is_url(src):
     return urlsplit(src).scheme.lower() in ('http', 'https')
 
 
+def source_name(src):
+    """The file name of a path or URL (``vendor-viewer_2.4.1_amd64.deb``)."""
+    return posixpath.basename(urlsplit(src).path if is_url(src) else src.replace('\\', '/')) or 'download'
+
+
 def file_digest(path, algorithm):
     digest = hashlib.new(algorithm)
     with open(path, 'rb') as f:
@@ -306,82 +189,16 @@ def file_digest(path, algorithm):
     return digest.hexdigest()
 
 
-def _download(module, url, timeout):
-    name = os.path.basename(urlsplit(url).path) or 'download'
-    dest = os.path.join(module.tmpdir, 'viewer-' + name)
-    response, info = fetch_url(module, url, timeout=timeout)
-    if response is None or info.get('status') != 200:
-        raise DownloadError('downloading %s failed: HTTP %s %s' % (url, info.get('status'), info.get('msg', '')))
-    try:
-        with open(dest, 'wb') as f:
-            for block in iter(lambda: response.read(1024 * 1024), b''):
-                f.write(block)
-    except (IOError, OSError) as exc:
-        raise DownloadError('downloading %s failed: %s' % (url, exc))
-    return dest
-
-
-def obtain(module, src, checksum, timeout):
-    """Return a local path to ``src`` (downloaded into the module's temp dir for a URL), verified."""
-    algorithm, expected = parse_checksum(checksum)
-    if is_url(src):
-        path = _download(module, src, timeout)
-    else:
-        path = src
-        if not os.path.isfile(path):
-            raise DownloadError('%s does not exist on this workstation (copy the vendor file there first, or give a URL)' % src)
-    actual = file_digest(path, algorithm)
-    if actual != expected:
-        raise ChecksumError('checksum mismatch for %s: expected %s:%s, actual %s:%s; nothing was installed'
-                            % (src, algorithm, expected, algorithm, actual))
-    return path
-
-
-class InstallResult:
-    def __init__(self, changed, version=None, package=None, files=None):
-        self.changed = changed
-        self.version = version
-        self.package = package
-        self.files = files or []
-
-
-def install_packages(module, backend, names):
-    """Install the profile's OS packages unless all are there. Version = the first package's."""
-    if not names:
-        raise ProfileError('the profile names no package for this OS family; use source=file, url or archive, '
-                           'or give profile_overrides.packages')
-    missing = [n for n in names if backend.installed_version(n) is None]
-    if missing and not module.check_mode:
-        backend.install_packages(missing)
-        still = [n for n in missing if backend.installed_version(n) is None]
-        if still:
-            raise PackageError('the package manager reported success but %s is still not installed' % ', '.join(still))
-    return InstallResult(bool(missing), backend.installed_version(names[0]), names[0])
-
-
-def install_package_file(module, backend, src, checksum, timeout):
-    """Install a vendor .deb/.rpm unless the same name and version is installed already."""
-    ext = os.path.splitext(urlsplit(src).path if is_url(src) else src)[1].lower()
-    if ext in ('.deb', '.rpm') and ext[1:] != backend.kind:
-        raise PackageError('%s is a %s package; this workstation installs .%s packages' % (src, ext, backend.kind))
-    path = obtain(module, src, checksum, timeout)
-    name, version = backend.file_identity(path)
-    installed = backend.installed_version(name)
-    if installed == version:
-        return InstallResult(False, version, name)
-    if not module.check_mode:
-        backend.install_file(path, installed)
-        now = backend.installed_version(name)
-        if now != version:
-            raise PackageError('after installing %s, %s is at version %s, not %s' % (src, name, now, version))
-    return InstallResult(True, version, name)
+def mismatch(src, algorithm, expected, actual):
+    return ChecksumError('checksum mismatch for %s: expected %s:%s, actual %s:%s; nothing was installed'
+                         % (src, algorithm, expected, algorithm, actual))
 
 
 # --------------------------------------------------------------------------------------------
-# Portable archives: safe extraction into a prefix, remembered by a marker file
+# Portable archives: every member checked before the first one is extracted
 
 class _Archive:
-    """A tar or zip file opened for reading: :meth:`members` lists, :meth:`read` reads one file member."""
+    """A tar or zip file opened for reading: :meth:`members` lists every member."""
 
     def __init__(self, path):
         self.path = path
@@ -401,9 +218,10 @@ class _Archive:
         (self.zip or self.tar).close()
 
     def members(self):
-        """(name, kind, mode, link target, key for :meth:`read`) of every member, in archive order.
+        """(name, kind, mode, link target) of every member, in archive order.
 
-        kind is dir, file, symlink, hardlink or other (devices, FIFOs: refused later).
+        kind is dir, file, symlink, hardlink or other (devices, FIFOs: refused later); mode keeps
+        the setuid, setgid and sticky bits (refused later too).
         """
         found = []
         if self.zip is not None:
@@ -411,29 +229,26 @@ class _Archive:
                 unix = info.external_attr >> 16
                 kind = stat.S_IFMT(unix)
                 if info.filename.endswith('/') or kind == stat.S_IFDIR:
-                    found.append((info.filename, 'dir', 0o755, None, None))
+                    found.append((info.filename, 'dir', unix & 0o7777 or 0o755, None))
                 elif kind == stat.S_IFLNK:
-                    found.append((info.filename, 'symlink', 0o777, self.zip.read(info).decode('utf-8'), None))
+                    found.append((info.filename, 'symlink', 0o777, self.zip.read(info).decode('utf-8')))
                 elif kind in (0, stat.S_IFREG):  # 0: written without Unix attributes
-                    found.append((info.filename, 'file', (unix & 0o777) or 0o644, None, info))
+                    found.append((info.filename, 'file', (unix & 0o7777) or 0o644, None))
                 else:
-                    found.append((info.filename, 'other', 0, None, None))
+                    found.append((info.filename, 'other', 0, None))
             return found
         for m in self.tar.getmembers():
             if m.isdir():
-                found.append((m.name, 'dir', 0o755, None, None))
+                found.append((m.name, 'dir', m.mode & 0o7777, None))
             elif m.issym():
-                found.append((m.name, 'symlink', 0o777, m.linkname, None))
+                found.append((m.name, 'symlink', 0o777, m.linkname))
             elif m.islnk():
-                found.append((m.name, 'hardlink', m.mode & 0o777, m.linkname, None))
+                found.append((m.name, 'hardlink', m.mode & 0o7777, m.linkname))
             elif m.isfile():
-                found.append((m.name, 'file', m.mode & 0o777, None, m))
+                found.append((m.name, 'file', m.mode & 0o7777, None))
             else:
-                found.append((m.name, 'other', 0, None, None))
+                found.append((m.name, 'other', 0, None))
         return found
-
-    def read(self, key):
-        return self.zip.read(key) if self.zip is not None else self.tar.extractfile(key).read()
 
 
 def _clean_rel(name):
@@ -453,147 +268,73 @@ def _after_leading_dotdots(parts):
     return parts[index:]
 
 
-def _inside(base, path):
-    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+def _under(rel, links):
+    """The first of ``links`` (relative paths) that is ``rel``'s parent folder or one of its ancestors."""
+    parent = rel.rpartition('/')[0]
+    for link in links:
+        if parent == link or parent.startswith(link + '/'):
+            return link
+    return None
 
 
-def plan_archive(members, prefix):
-    """Check every member before anything is written: the list of ``(rel, kind, mode, target, key)`` to write.
+def plan_archive(members, existing_links=()):
+    """Check every member before anything is written; return the relative paths of the files it holds.
 
-    Refused (ArchiveError naming the member): absolute names, '..', devices/FIFOs, links whose
-    target is absolute or leaves the prefix, members placed under a link of the same archive,
-    hard links to members that are not earlier files, and members that an existing link in
-    the prefix would send outside it.
+    ``members`` as :meth:`_Archive.members` gives them; ``existing_links`` the links already in the
+    prefix (paths relative to it). Refused (ArchiveError naming the member): absolute names, '..',
+    devices/FIFOs, setuid/setgid/sticky bits, links whose target is absolute or leaves the prefix,
+    members placed under a link of the same archive or under a link already in the prefix (the
+    extraction would follow it), and hard links to members that are not earlier files.
     """
-    links, files, plan = {}, {}, []
-    real_prefix = os.path.realpath(prefix)
-    for name, kind, mode, target, key in members:
+    links, files = [], []
+    for name, kind, mode, target in members:
         rel = _clean_rel(name)
         if not rel:
             continue
-        parent = rel.rpartition('/')[0]
-        if any(parent == link or parent.startswith(link + '/') for link in links):
-            raise ArchiveError('the archive member %r lies under the link %r' % (name, parent))
+        link = _under(rel, links)
+        if link is not None:
+            raise ArchiveError('the archive member %r lies under the link %r' % (name, link))
+        link = _under(rel if kind != 'dir' else rel + '/x', existing_links)
+        if link is not None:
+            raise ArchiveError('extracting %r would write through the existing link %r in the prefix' % (name, link))
         if kind == 'other':
             raise ArchiveError('the archive member %r is a device, FIFO or other special file' % name)
-        dest = os.path.join(prefix, rel)
-        if not _inside(real_prefix, os.path.realpath(dest if kind == 'dir' else os.path.dirname(dest))):
-            raise ArchiveError('extracting %r would write outside %s through an existing link' % (name, prefix))
+        if mode & 0o7000:
+            raise ArchiveError('the archive member %r is setuid, setgid or sticky (mode %04o)' % (name, mode))
         if kind == 'symlink':
             # '..' only at the start: the target then never climbs out of another link.
             rest = _after_leading_dotdots([p for p in target.split('/') if p not in ('', '.')])
-            if target.startswith('/') or '..' in rest or not _inside(prefix, os.path.normpath(os.path.join(os.path.dirname(dest), target))):
+            resolved = posixpath.normpath(posixpath.join('/prefix', posixpath.dirname(rel), target))
+            if target.startswith('/') or '..' in rest or not (resolved == '/prefix' or resolved.startswith('/prefix/')):
                 raise ArchiveError('the archive link %r -> %r leaves the prefix' % (name, target))
-            links[rel] = target
+            links.append(rel)
         elif kind == 'hardlink':
-            source = _clean_rel(target)
-            if source not in files:
+            if _clean_rel(target) not in files:
                 raise ArchiveError('the archive hard link %r -> %r does not name an earlier file' % (name, target))
-            kind, key = 'file', files[source]
-        elif kind == 'file':
-            files[rel] = key
-        plan.append((rel, kind, mode, target, key))
-    return plan
-
-
-def extract_archive(module, archive, prefix):
-    """Extract ``archive`` into ``prefix`` (only validating in check mode); return the files written.
-
-    The whole archive is checked (:func:`plan_archive`) before the first member is written, so a
-    bad member leaves the prefix as it was. Files keep their permission bits without
-    setuid/setgid/sticky; a hard link becomes a copy of its file.
-    """
-    with _Archive(archive) as opened:
-        plan = plan_archive(opened.members(), prefix)
-        files = [rel for rel, kind, dummy, dummy2, dummy3 in plan if kind != 'dir']
-        if module.check_mode:
-            return files
-        for rel, kind, mode, target, key in plan:
-            dest = os.path.join(prefix, rel)
-            os.makedirs(dest if kind == 'dir' else os.path.dirname(dest), exist_ok=True)
-            if kind == 'symlink':
-                if not (os.path.islink(dest) and os.readlink(dest) == target):
-                    if os.path.lexists(dest):
-                        os.unlink(dest)
-                    os.symlink(target, dest)
-            elif kind == 'file':
-                if os.path.islink(dest):
-                    os.unlink(dest)
-                write_file(module, dest, opened.read(key), mode=mode)  # one file's bytes held at a time
+        if kind != 'dir':
+            files.append(rel)
     return files
 
 
-def read_marker(prefix):
-    raw = read_bytes(os.path.join(prefix, MARKER))
+def check_archive(path, existing_links=()):
+    """:func:`plan_archive` over the archive file at ``path`` (a copy on the controller)."""
+    with _Archive(path) as opened:
+        return plan_archive(opened.members(), existing_links)
+
+
+def marker_content(src, checksum, files):
+    """The marker file's text: which archive (by checksum) put which files into the prefix."""
+    return json.dumps({'generator': GENERATOR, 'source': source_name(src), 'checksum': checksum, 'files': files},
+                      indent=2, sort_keys=True) + '\n'
+
+
+def read_marker(text):
+    """The marker's dict, or None when it is missing or not ours."""
     try:
-        marker = json.loads(raw.decode('utf-8')) if raw else None
+        marker = json.loads(text) if text else None
     except ValueError:
         return None
     return marker if isinstance(marker, dict) else None
-
-
-def install_archive(module, src, checksum, prefix, timeout):
-    """Extract a portable viewer into ``prefix`` unless the marker there records this checksum."""
-    algorithm, expected = parse_checksum(checksum)
-    wanted = '%s:%s' % (algorithm, expected)
-    marker_path = os.path.join(prefix, MARKER)
-    marker = read_marker(prefix)
-    if marker and marker.get('checksum') == wanted and all(
-            os.path.lexists(os.path.join(prefix, rel)) for rel in marker.get('files', [])):
-        return InstallResult(False, files=[marker_path])
-    path = obtain(module, src, checksum, timeout)
-    files = extract_archive(module, path, prefix)
-    if not module.check_mode:
-        for rel in (marker or {}).get('files', []):
-            old = os.path.join(prefix, _clean_rel(rel))
-            if rel not in files and (os.path.isfile(old) or os.path.islink(old)):
-                os.unlink(old)  # left over from the previous archive
-        content = json.dumps({'generator': GENERATOR, 'source': os.path.basename(urlsplit(src).path if is_url(src) else src),
-                              'checksum': wanted, 'files': files}, indent=2, sort_keys=True) + '\n'
-        write_file(module, marker_path, content, mode=0o644)
-    return InstallResult(True, files=[marker_path])
-
-
-def command_version(module, command, regex, executable):
-    """Run the profile's version command; None when it is missing or says nothing useful."""
-    if not command or not executable:
-        return None
-    argv = [expand(arg, {'executable': executable}, 'version_command') for arg in command]
-    if not (os.path.isfile(argv[0]) or module.get_bin_path(argv[0])):
-        return None
-    rc, out, err = module.run_command(argv)
-    match = re.search(regex or r'(\d+(?:\.\d+)+)', (out or '') + '\n' + (err or ''))
-    return match.group(1) if rc == 0 and match else None
-
-
-def operator_account(name):
-    """The operator's passwd entry and primary group name."""
-    try:
-        account = pwd.getpwnam(name)
-    except KeyError:
-        raise ViewerError('the operator account %r does not exist on this workstation' % name)
-    try:
-        group = grp.getgrgid(account.pw_gid).gr_name
-    except KeyError:
-        group = str(account.pw_gid)
-    return account, group
-
-
-def install_viewer(module, profile, family):
-    """Install the viewer as the module's source/src/checksum/prefix options say; return an InstallResult."""
-    p = module.params
-    if p['source'] == 'archive':
-        if not os.path.isabs(p['prefix']):
-            raise ViewerError('prefix must be an absolute path, got %r' % p['prefix'])
-        return install_archive(module, p['src'], p['checksum'], p['prefix'], p['timeout'])
-    if p['source'] == 'url' and not is_url(p['src']):
-        raise ViewerError('source=url needs an http:// or https:// src, got %r' % p['src'])
-    if p['source'] == 'file' and is_url(p['src']):
-        raise ViewerError('source=file needs a path on the workstation; use source=url for %s' % p['src'])
-    backend = backend_for(module, family)
-    if p['source'] == 'package':
-        return install_packages(module, backend, profile['packages'].get(family, []))
-    return install_package_file(module, backend, p['src'], p['checksum'], p['timeout'])
 
 
 # --------------------------------------------------------------------------------------------
@@ -738,24 +479,29 @@ def render_launcher(profile, title, values):
     return '\n'.join(lines) + '\n'
 
 
-def ensure_folder(module, folder, uid, gid, home):
-    """Create ``folder`` and its missing parents; those inside ``home`` get the operator as owner.
+# --------------------------------------------------------------------------------------------
+# Windows workstations (vlc profile only): an M3U playlist without credentials, a .cmd launcher
 
-    A root-owned ~/.local or ~/.local/share would break the operator's desktop session, so
-    folders are created here (not by write_file) and handed over. Returns True when any is missing.
-    """
-    missing = []
-    current = os.path.abspath(folder)
-    while not os.path.isdir(current):
-        missing.append(current)
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    if module.check_mode:
-        return bool(missing)
-    for path in reversed(missing):
-        os.mkdir(path, 0o755)
-        if home and _inside(os.path.abspath(home), path):
-            os.chown(path, uid, gid)
-    return bool(missing)
+WINDOWS = {
+    'camera_list': 'C:\\Users\\Public\\Documents\\dukcapil-cctv\\cameras.m3u',
+    'launcher': 'C:\\Users\\Public\\Desktop\\CCTV.cmd',
+    'executable': 'C:\\Program Files\\VideoLAN\\VLC\\vlc.exe',
+    'product_id': 'VLC media player',
+    'arguments': '/S',
+}
+
+
+def windows_dirname(path):
+    """The folder of a Windows path (``C:\\a\\b.m3u`` -> ``C:\\a``)."""
+    head, sep, dummy = path.replace('/', '\\').rpartition('\\')
+    return head if sep else ''
+
+
+def render_windows_launcher(executable, camera_list):
+    """A .cmd file that starts the viewer on the playlist (CRLF line ends, for cmd.exe)."""
+    for value in (executable, camera_list):
+        if '"' in value or '%' in value or '\n' in value:
+            raise ProfileError('a Windows launcher cannot quote %r (no ", %% or line breaks)' % value)
+    lines = ['@echo off', 'rem Managed by %s (SOP-PIAK-02 step 4): local changes are overwritten.' % GENERATOR,
+             'start "" "%s" "%s"' % (executable, camera_list)]
+    return '\r\n'.join(lines) + '\r\n'

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: cctv_viewer_install
-short_description: Install the camera viewer on a Linux workstation, pre-loaded with the room's cameras
+short_description: Install the camera viewer on a workstation, pre-loaded with the room's cameras
 version_added: 0.1.0
 description:
   - SOP-PIAK-02 step 4 (I(Instal aplikasi kamera pengawas)) for Linux workstations of the Debian/Ubuntu
-    and RHEL/Fedora families. Runs on the workstation itself; fails clearly on any other system (Windows
-    workstations are served by the C(dukcapil.cctv.viewer) role's Windows tasks).
+    and RHEL/Fedora families, and for Windows workstations (see below).
+  - An action plugin. It runs on the controller and drives Ansible's own modules on the workstation, where the
+    work happens - M(ansible.builtin.package), M(ansible.builtin.apt) or M(ansible.builtin.dnf) to install,
+    M(ansible.builtin.get_url) and M(ansible.builtin.stat) to verify O(checksum), M(ansible.builtin.unarchive) to
+    extract, M(ansible.builtin.copy) to write the files; M(ansible.builtin.command) only asks read-only questions
+    (the installed version, the package inside a vendor file, the viewer's C(--version)).
   - Installs the viewer application from the OS package manager (O(source=package)), from a vendor
     C(.deb)/C(.rpm) file or URL verified against O(checksum) (O(source=file), O(source=url)), or from a
     portable C(.tar.gz)/C(.zip) archive extracted into O(prefix) (O(source=archive)).
@@ -21,6 +25,12 @@ description:
     freedesktop launcher that opens it.
   - What a viewer needs is data, a I(profile) in C(plugins/module_utils/_viewer.py); O(profile_overrides)
     changes or extends one without code.
+  - On a Windows workstation (a C(winrm)/C(psrp) connection or a PowerShell shell) the installer O(src) (C(.msi) or
+    C(.exe), O(source=file) or O(source=url)) is installed with C(ansible.windows.win_package), verified against
+    O(checksum) and known by O(product_id); the M3U playlist (never with credentials) and a C(.cmd) launcher are
+    written with C(ansible.windows.win_copy). Only the V(vlc) profile. B(Not tested on a real Windows host in this
+    project) (the plugin is tested with the Windows modules' results mocked). Needs the C(ansible.windows)
+    collection on the controller.
   - There is no O(ignore:state) option, on purpose. The module only ensures that the viewer is present and
     configured; remove a viewer with M(ansible.builtin.package) and M(ansible.builtin.file).
 author:
@@ -28,11 +38,16 @@ author:
 extends_documentation_fragment:
   - dukcapil.cctv.attributes
 attributes:
+  action:
+    support: full
+    details:
+      - Runs on the controller and drives modules on the workstation.
   check_mode:
     support: full
     details:
       - Only reads. For O(source=url) the file is still downloaded into a temporary folder and verified, so
-        that the package name and version inside it (and a checksum mismatch) are predicted exactly.
+        that the package name and version inside it (and a checksum mismatch) are predicted exactly; for
+        O(source=archive) the archive is also brought to the controller and checked.
   diff_mode:
     support: full
     details:
@@ -71,12 +86,12 @@ options:
         (the package cache must be usable; the module does not refresh it).
       - V(file) installs a vendor package file that is already on the workstation, V(url) downloads one over
         HTTP(S). The package's name and version inside the file are compared with the installed ones first.
-        Debian family with C(apt-get install ./file.deb) (dependencies resolved); RHEL family with
-        C(dnf install) for a first install and C(rpm -U --oldpackage) to replace another version.
+        Debian family with M(ansible.builtin.apt) O(ansible.builtin.apt#module:deb) (dependencies resolved);
+        RHEL family with M(ansible.builtin.dnf); another version is replaced (downgrades allowed).
       - V(archive) extracts a portable C(.tar.gz)/C(.zip) (local path or URL) into O(prefix). The whole archive is
-        checked before anything is written; an absolute path, C(..), a link that leaves the prefix, a member under
-        a link, a hard link to anything but an earlier file, or a device or FIFO refuses it, and O(prefix) stays
-        as it was. A marker file C(.dukcapil-cctv-viewer.json) in the prefix
+        brought to the controller and checked before anything is written; an absolute path, C(..), a link that leaves
+        the prefix, a member under a link (of the archive, or already in O(prefix)), a hard link to anything but an
+        earlier file, a setuid/setgid/sticky member, or a device or FIFO refuses it, and O(prefix) stays as it was. A marker file C(.dukcapil-cctv-viewer.json) in the prefix
         records the checksum; another checksum re-extracts and removes the files of the previous archive.
       - The checksum of O(src) is verified before anything is installed; a mismatch fails naming both values.
     type: str
@@ -103,8 +118,8 @@ options:
     description:
       - The OS account that uses the viewer. The camera list and the launcher belong to it, and for package
         installs they go under its home (C(~/.local/share/dukcapil-cctv/) and C(~/.local/share/applications/)).
+      - Required on Linux; not used on Windows (the playlist and the launcher are for every user there).
     type: str
-    required: true
   cameras:
     description:
       - Every camera of the site; O(rooms) picks those this workstation shows. Removing a camera here removes
@@ -153,6 +168,8 @@ options:
   camera_list_path:
     description:
       - Where to write the camera list instead of the profile's path.
+      - On Windows C(C:\Users\Public\Documents\dukcapil-cctv\cameras.m3u) when omitted; the launcher goes to
+        C(profile_overrides.launcher.path), C(C:\Users\Public\Desktop\CCTV.cmd) when omitted.
     type: path
   executable:
     description:
@@ -167,13 +184,26 @@ options:
     description: Verify the HTTPS server's certificate when downloading O(src).
     type: bool
     default: true
+  product_id:
+    description:
+      - Windows only. The product id C(ansible.windows.win_package) checks to know whether the viewer is installed
+        (the MSI ProductCode, or the uninstall registry key name of an C(.exe) installer).
+      - C(VLC media player) when omitted.
+    type: str
+  installer_arguments:
+    description:
+      - Windows only. Arguments for the installer; C(/S) (the silent switch of the VLC C(.exe) installer) when
+        omitted. Leave MSI switches like C(/qn) out.
+    type: str
 notes:
-  - Runs on the workstation. Uses only the Python standard library, C(dpkg-query)/C(dpkg-deb)/C(apt-get)
-    or C(rpm)/C(dnf)/C(yum).
+  - The modules run on the workstation with its Python; the camera list and the archive check are computed on
+    the controller. Debian-family workstations need C(python3-apt) for O(source=file) and O(source=url) (the
+    M(ansible.builtin.apt) module installs it when missing).
   - For O(source=archive) the version comes from the profile's version command (C(<executable> --version));
     it is V(null) when that command does not answer, and in check mode when the archive would be (re)extracted.
 seealso:
   - module: ansible.builtin.package
+  - module: ansible.builtin.unarchive
   - module: ansible.builtin.file
 '''
 
@@ -240,17 +270,19 @@ version:
   description:
     - Version of the installed viewer (the first package of the profile, the package inside O(src), or the
       answer of the version command for archives).
-    - V(null) in check mode when the viewer would first be installed from the OS packages or an archive.
+    - V(null) in check mode when the viewer would first be installed from the OS packages or an archive, and on Windows.
   returned: always
   type: str
   sample: 3.0.21-0+deb12u1
 package:
-  description: Name of the OS package that carries the viewer; V(null) for archives.
+  description: Name of the OS package that carries the viewer (the product id on Windows); V(null) for archives.
   returned: always
   type: str
   sample: vlc
 os_family:
-  description: The workstation's OS family from C(/etc/os-release), V(null) when unknown (archives only).
+  description:
+    - The workstation's OS family, V(debian) or V(redhat) (from Ansible's C(os_family) fact), V(windows), or V(null)
+      when unknown (archives only).
   returned: always
   type: str
   sample: debian
@@ -284,128 +316,3 @@ changes:
   elements: str
   sample: [package, camera_list]
 '''
-
-import os
-import platform
-
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.common.text.converters import to_text
-from ansible_collections.dukcapil.cctv.plugins.module_utils import _viewer as viewer
-from ansible_collections.dukcapil.cctv.plugins.module_utils._files import read_bytes, write_file
-
-
-def argument_spec():
-    camera = dict(
-        name=dict(type='str', required=True),
-        room=dict(type='str', required=True),
-        position=dict(type='str'),
-        stream_uri=dict(type='str', required=True),
-        username=dict(type='str'),
-        password=dict(type='str', no_log=True),
-    )
-    return dict(
-        profile=dict(type='str', choices=['vlc', 'generic'], default='vlc'),
-        profile_overrides=dict(type='dict'),
-        source=dict(type='str', choices=['package', 'file', 'url', 'archive'], default='package'),
-        src=dict(type='str'),
-        checksum=dict(type='str'),
-        prefix=dict(type='path'),
-        operator=dict(type='str', required=True),
-        cameras=dict(type='list', elements='dict', options=camera, default=[]),
-        rooms=dict(type='list', elements='str'),
-        launcher=dict(type='bool', default=True),
-        camera_list_path=dict(type='path'),
-        executable=dict(type='str'),
-        timeout=dict(type='int', default=30),
-        validate_certs=dict(type='bool', default=True),
-    )
-
-
-def run(module):
-    p = module.params
-    if platform.system() != 'Linux':
-        raise viewer.UnsupportedSystemError('cctv_viewer_install serves Linux workstations only, this host runs %s; '
-                                            'use the dukcapil.cctv.viewer role (tasks/windows.yml) for Windows' % platform.system())
-    profile = viewer.resolve_profile(p['profile'], p['profile_overrides'])
-    account, group = viewer.operator_account(p['operator'])
-    family = viewer.os_family(viewer.read_os_release())
-    archive = p['source'] == 'archive'
-    executable = p['executable'] or profile.get('executable')
-    if p['launcher'] and not executable:
-        raise viewer.ProfileError('the %s profile has no executable for its launcher: set executable (or launcher: false)' % profile['name'])
-    if archive and executable and not os.path.isabs(executable):
-        executable = os.path.join(p['prefix'], executable)
-
-    # The application first: a checksum mismatch stops everything before any file is written.
-    installed = viewer.install_viewer(module, profile, family)
-    version = installed.version
-    if archive and not (module.check_mode and installed.changed):
-        version = viewer.command_version(module, profile.get('version_command'), profile.get('version_regex'), executable)
-
-    home = account.pw_dir
-    values = {'home': home, 'user': account.pw_name, 'prefix': p['prefix'] or '',
-              'data_dir': p['prefix'] if archive else os.path.join(home, '.local', 'share', 'dukcapil-cctv'),
-              'apps_dir': p['prefix'] if archive else os.path.join(home, '.local', 'share', 'applications')}
-    changes = ['package'] if installed.changed else []
-    diffs = []
-
-    # The camera list: the room's cameras, credentials only where the format needs them.
-    list_path = p['camera_list_path'] or viewer.expand(profile['camera_list']['path'], values, 'camera_list path')
-    if not os.path.isabs(list_path):
-        raise viewer.ProfileError('the camera list path %r is not absolute' % list_path)
-    selected = viewer.select_cameras(p['cameras'], p['rooms'])
-    if p['rooms'] and not selected:
-        module.warn('no camera is in the room(s) %s: the camera list is empty' % ', '.join(p['rooms']))
-    entries = viewer.camera_entries(selected, profile['camera_list']['credentials'])
-    title = viewer.list_title(entries, p['rooms'])
-    content = viewer.render_camera_list(profile['camera_list']['format'], entries, title)
-    mode = 0o600 if any(e['secret'] for e in entries) else 0o644
-    before = to_text(read_bytes(list_path) or b'', errors='surrogate_or_replace')
-    viewer.ensure_folder(module, os.path.dirname(list_path), account.pw_uid, account.pw_gid, home)
-    if write_file(module, list_path, content, mode=mode, owner=account.pw_name, group=group):
-        changes.append('camera_list')
-    diffs.append({'before_header': list_path, 'after_header': list_path,
-                  'before': viewer.mask_credentials(before), 'after': viewer.mask_credentials(content)})
-
-    # The launcher that opens it.
-    launcher_path = None
-    if p['launcher']:
-        launcher_path = viewer.expand(profile['launcher']['path'], values, 'launcher path')
-        if not os.path.isabs(launcher_path):
-            raise viewer.ProfileError('the launcher path %r is not absolute' % launcher_path)
-        desktop = viewer.render_launcher(profile, title, {'executable': executable, 'camera_list': list_path, 'prefix': p['prefix']})
-        old = to_text(read_bytes(launcher_path) or b'', errors='surrogate_or_replace')
-        viewer.ensure_folder(module, os.path.dirname(launcher_path), account.pw_uid, account.pw_gid, home)
-        if write_file(module, launcher_path, desktop, mode=0o644, owner=account.pw_name, group=group):
-            changes.append('launcher')
-            diffs.append({'before_header': launcher_path, 'after_header': launcher_path, 'before': old, 'after': desktop})
-
-    files = [list_path] + ([launcher_path] if launcher_path else []) + installed.files
-    result = dict(changed=bool(changes), changes=changes, version=version, package=installed.package,
-                  os_family=family, camera_count=len(entries), camera_list=list_path, launcher=launcher_path, files=files)
-    if module._diff:
-        result['diff'] = diffs
-    return result
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        required_if=[
-            ('source', 'file', ('src', 'checksum')),
-            ('source', 'url', ('src', 'checksum')),
-            ('source', 'archive', ('src', 'checksum', 'prefix')),
-        ],
-        supports_check_mode=True,
-    )
-    try:
-        result = run(module)
-    except viewer.ViewerError as exc:
-        module.fail_json(msg=to_text(exc))
-    except (IOError, OSError) as exc:
-        module.fail_json(msg='installing the camera viewer failed: %s' % to_text(exc))
-    module.exit_json(**result)
-
-
-if __name__ == '__main__':
-    main()

@@ -3,6 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """cctv_viewer_install for real on this machine, through ansible-playbook.
 
+The action plugin drives Ansible's own modules on the workstation (localhost here): apt with a
+.deb, stat and get_url for the checksum, fetch and unarchive for the archive, copy for the files.
+The Windows path is tested at the plugin level (tests/unit/plugins/action/).
+
 A tiny ``dukcapil-test-viewer`` .deb is built here with dpkg-deb, installed from a local file
 and from an HTTP server on 127.0.0.1, and removed again with ``dpkg -r``. The portable archive
 is the demo's (tools/make_demo_viewer.py) extracted under tmp_path. Nothing comes from the
@@ -25,7 +29,6 @@ import tarfile
 import threading
 
 import pytest
-import yaml
 
 import make_demo_viewer
 
@@ -289,26 +292,3 @@ def test_viewer_role_on_linux(run_playbook, tmp_path):
     plays[0]['roles'][0]['vars']['viewer_checksum'] = ''
     proc = run_playbook(plays, env=NO_PROXY)
     assert proc.rc != 0 and 'viewer_checksum' in proc.stdout, proc
-
-
-def test_windows_playlist_template_matches_the_linux_one(run_playbook, tmp_path):
-    """tasks/windows.yml cannot run here; its playlist template is rendered on localhost instead."""
-    with open(os.path.join(os.path.dirname(__file__), '..', '..', 'roles', 'viewer', 'tasks', 'windows.yml')) as f:
-        tasks = yaml.safe_load(f)
-    playlist_task = [t for t in tasks if 'ansible.windows.win_copy' in t and 'vars' in t][0]
-    assert set(t_module for t in tasks for t_module in t if t_module.startswith('ansible.')) == {
-        'ansible.windows.win_package', 'ansible.windows.win_file', 'ansible.windows.win_copy'}
-    out = tmp_path / 'windows.m3u'
-    cameras = CAMERAS + [{'name': 'cam-q', 'room': 'Ruang Server', 'stream_uri': 'rtsp://127.0.0.1:8554/q?channel=1&password=Qpass&subtype=0'}]
-    plays = [{'name': 'Render the Windows playlist', 'hosts': 'localhost', 'gather_facts': False,
-              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}',
-                       'viewer_cameras': cameras, 'viewer_rooms': ['Ruang Server']},
-              'tasks': [{'name': 'Render', 'ansible.builtin.copy': {'content': '{{ __viewer_playlist }}', 'dest': str(out), 'mode': '0644'},
-                         'vars': playlist_task['vars']}]}]
-    proc = run_playbook(plays)
-    assert proc.rc == 0, proc
-    lines = out.read_text(encoding='utf-8').splitlines()
-    assert lines[:2] == ['#EXTM3U', u'#PLAYLIST:CCTV \u2014 Ruang Server']
-    entries = [line for line in lines if not line.startswith('#')]
-    assert entries == ['rtsp://127.0.0.1:8554/pintu', 'rtsp://127.0.0.1:8554/rak', 'rtsp://127.0.0.1:8554/q?channel=1&subtype=0']
-    assert u'#EXTINF:-1,Ruang Server \u2014 Rak' in lines and u'#EXTINF:-1,Ruang Server \u2014 cam-q' in lines

@@ -1,15 +1,13 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Profiles, OS detection, camera-list rendering, credential handling and safe extraction."""
+"""Profiles, camera-list rendering, credential handling, launchers and the archive check."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
-import os
-import shutil
 import stat
 import tarfile
 import zipfile
@@ -23,33 +21,6 @@ CAMERAS = [
     {'name': 'cam-2', 'room': 'Ruang Server', 'position': 'Rak', 'stream_uri': 'rtsp://192.0.2.22/live?channel=1&password=hunter2&subtype=0'},
     {'name': 'cam-3', 'room': 'Lobi', 'position': None, 'stream_uri': 'rtsp://[2001:db8::3]:8554/main', 'username': 'viewer', 'password': 'pw3'},
 ]
-
-
-class FakeModule:
-    """The part of AnsibleModule that _viewer and _files use, without Ansible's file attribute code."""
-
-    def __init__(self, tmpdir, check_mode=False):
-        self.check_mode = check_mode
-        self.tmpdir = str(tmpdir)
-        self.commands = []
-
-    def atomic_move(self, src, dest):
-        os.replace(src, dest)
-
-    def set_fs_attributes_if_different(self, args, changed):
-        mode = args['mode']
-        if mode is not None and stat.S_IMODE(os.lstat(args['path']).st_mode) != mode:
-            if not self.check_mode:
-                os.chmod(args['path'], mode)
-            return True
-        return changed
-
-    def get_bin_path(self, name, required=False):
-        return shutil.which(name)
-
-    def run_command(self, argv, **kwargs):
-        self.commands.append(list(argv))
-        return 0, '', ''
 
 
 # --- profiles -------------------------------------------------------------------------------
@@ -90,24 +61,8 @@ def test_unknown_placeholder_is_a_profile_error():
 
 # --- the operating system -------------------------------------------------------------------
 
-@pytest.mark.parametrize('text, family', [
-    ('ID=debian\nVERSION_ID="12"\n', 'debian'),
-    ('ID=ubuntu\nID_LIKE=debian\n', 'debian'),
-    ('ID=linuxmint\nID_LIKE="ubuntu debian"\n', 'debian'),
-    ('ID=fedora\n', 'redhat'),
-    ('ID="rocky"\nID_LIKE="rhel centos fedora"\n', 'redhat'),
-    ('ID="almalinux"\n', 'redhat'),
-    ('ID=arch\n', None),
-    ('', None),
-])
-def test_os_family(tmp_path, text, family):
-    path = tmp_path / 'os-release'
-    path.write_text('# comment\n' + text)
-    assert viewer.os_family(viewer.read_os_release(str(path))) == family
-
-
-def test_missing_os_release_is_empty(tmp_path):
-    assert viewer.read_os_release(str(tmp_path / 'none')) == {}
+def test_os_family_from_ansible_facts():
+    assert viewer.FACT_FAMILIES == {'Debian': 'debian', 'RedHat': 'redhat'}
 
 
 # --- checksums ------------------------------------------------------------------------------
@@ -120,14 +75,19 @@ def test_parse_checksum():
             viewer.parse_checksum(bad)
 
 
-def test_obtain_refuses_a_mismatch_naming_both(tmp_path):
+def test_mismatch_names_both_checksums(tmp_path):
     path = tmp_path / 'vendor.deb'
     path.write_bytes(b'not what was promised')
-    expected = 'sha256:' + '0' * 64
-    with pytest.raises(viewer.ChecksumError) as exc:
-        viewer.obtain(FakeModule(tmp_path), str(path), expected, 10)
-    assert expected in str(exc.value)
-    assert 'sha256:' + hashlib.sha256(b'not what was promised').hexdigest() in str(exc.value)
+    actual = viewer.file_digest(str(path), 'sha256')
+    assert actual == hashlib.sha256(b'not what was promised').hexdigest()
+    message = str(viewer.mismatch('vendor.deb', 'sha256', '0' * 64, actual))
+    assert 'expected sha256:' + '0' * 64 in message and 'actual sha256:' + actual in message
+
+
+def test_source_name():
+    assert viewer.source_name('https://files.example.org/cctv/v_2.4.1_amd64.deb?x=1') == 'v_2.4.1_amd64.deb'
+    assert viewer.source_name('/srv/cctv/portable.tar.gz') == 'portable.tar.gz'
+    assert viewer.source_name('\\\\server\\share\\vlc.exe') == 'vlc.exe'
 
 
 # --- camera list ----------------------------------------------------------------------------
@@ -255,23 +215,11 @@ def _tar(path, members):
     return str(path)
 
 
-def test_extract_tar_with_modes_and_inner_links(tmp_path):
+def test_check_tar_with_modes_and_inner_links(tmp_path):
     archive = _tar(tmp_path / 'a.tar.gz', [('bin', 'dir', None), ('bin/viewer', 'file', b'#!/bin/sh\n'),
                                            ('lib/libv.so.1', 'file', b'ELF'), ('lib/libv.so', 'symlink', 'libv.so.1'),
                                            ('viewer', 'symlink', 'bin/viewer'), ('bin/copy', 'hardlink', 'bin/viewer')])
-    prefix = tmp_path / 'prefix'
-    files = viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
-    assert sorted(files) == ['bin/copy', 'bin/viewer', 'lib/libv.so', 'lib/libv.so.1', 'viewer']
-    assert stat.S_IMODE(os.stat(str(prefix / 'bin/viewer')).st_mode) == 0o755
-    assert stat.S_IMODE(os.stat(str(prefix / 'lib/libv.so.1')).st_mode) == 0o644
-    assert os.readlink(str(prefix / 'viewer')) == 'bin/viewer'
-    assert (prefix / 'bin/copy').read_bytes() == b'#!/bin/sh\n'
-
-
-def test_extract_in_check_mode_only_validates(tmp_path):
-    archive = _tar(tmp_path / 'a.tar.gz', [('bin/viewer', 'file', b'x')])
-    assert viewer.extract_archive(FakeModule(tmp_path, check_mode=True), archive, str(tmp_path / 'p')) == ['bin/viewer']
-    assert not (tmp_path / 'p').exists()
+    assert viewer.check_archive(archive) == ['bin/viewer', 'lib/libv.so.1', 'lib/libv.so', 'viewer', 'bin/copy']
 
 
 @pytest.mark.parametrize('members, message', [
@@ -286,13 +234,10 @@ def test_extract_in_check_mode_only_validates(tmp_path):
     ([('hl', 'hardlink', '/etc/shadow')], 'absolute path'),
     ([('hl', 'hardlink', 'missing')], 'does not name an earlier file'),
 ])
-def test_extract_refuses_unsafe_members(tmp_path, members, message):
+def test_check_refuses_unsafe_members(tmp_path, members, message):
     archive = _tar(tmp_path / 'bad.tar.gz', members)
-    prefix = tmp_path / 'prefix'
-    for check_mode in (True, False):
-        with pytest.raises(viewer.ArchiveError, match=message):
-            viewer.extract_archive(FakeModule(tmp_path, check_mode=check_mode), archive, str(prefix))
-    assert not (tmp_path / 'outside').exists() and not (tmp_path / 'evil').exists()
+    with pytest.raises(viewer.ArchiveError, match=message):
+        viewer.check_archive(archive)
 
 
 GOOD_FIRST = [('bin', 'dir', None), ('bin/viewer', 'file', b'#!/bin/sh\n'), ('lib/libv.so.1', 'file', b'ELF'),
@@ -311,11 +256,6 @@ def _zip(path, members):
     return str(path)
 
 
-def _tree(path):
-    return sorted(os.path.relpath(os.path.join(d, n), str(path)) for d, dirs, names in os.walk(str(path))
-                  for n in dirs + names) if path.exists() else None
-
-
 BAD_LAST = [
     ('traversal', ('a/../../evil', 'file', b'x'), 'leaving its prefix'),
     ('absolute', ('/tmp/evil', 'file', b'x'), 'absolute path'),
@@ -331,20 +271,10 @@ BAD_LAST = [
 
 
 @pytest.mark.parametrize('bad, message', [(b, m) for dummy, b, m in BAD_LAST], ids=[i for i, dummy, dummy2 in BAD_LAST])
-def test_a_bad_tar_member_after_good_ones_writes_nothing(tmp_path, bad, message):
-    """Case 19: the whole archive is checked before the first member is written."""
-    archive = _tar(tmp_path / 'bad.tar.gz', GOOD_FIRST + [bad])
-    prefix = tmp_path / 'prefix'
+def test_a_bad_tar_member_after_good_ones_refuses_the_whole_archive(tmp_path, bad, message):
+    """Case 19: the whole archive is checked before the first member is extracted."""
     with pytest.raises(viewer.ArchiveError, match=message):
-        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
-    assert _tree(prefix) is None
-    # an earlier install in the prefix is left exactly as it was
-    (prefix / 'bin').mkdir(parents=True)
-    (prefix / 'bin' / 'viewer').write_bytes(b'old')
-    with pytest.raises(viewer.ArchiveError, match=message):
-        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
-    assert _tree(prefix) == ['bin', 'bin/viewer'] and (prefix / 'bin' / 'viewer').read_bytes() == b'old'
-    assert not (tmp_path / 'evil').exists() and not (tmp_path / 'outside').exists()
+        viewer.check_archive(_tar(tmp_path / 'bad.tar.gz', GOOD_FIRST + [bad]))
 
 
 @pytest.mark.parametrize('bad, message', [
@@ -354,114 +284,59 @@ def test_a_bad_tar_member_after_good_ones_writes_nothing(tmp_path, bad, message)
     (('lib/libv.so/x', 'file', b'x'), 'lies under the link'),
     (('dev/null', 'chardev', None), 'device, FIFO'),
 ], ids=['traversal', 'absolute', 'symlink out', 'member under a link', 'character device'])
-def test_a_bad_zip_member_after_good_ones_writes_nothing(tmp_path, bad, message):
+def test_a_bad_zip_member_after_good_ones_refuses_the_whole_archive(tmp_path, bad, message):
     """Case 19, zip: the same whole-archive check."""
-    archive = _zip(tmp_path / 'bad.zip', GOOD_FIRST + [bad])
-    prefix = tmp_path / 'prefix'
     with pytest.raises(viewer.ArchiveError, match=message):
-        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
-    assert _tree(prefix) is None and not (tmp_path / 'evil').exists()
+        viewer.check_archive(_zip(tmp_path / 'bad.zip', GOOD_FIRST + [bad]))
+
+
+def test_setuid_members_are_refused(tmp_path):
+    path = tmp_path / 'suid.tar.gz'
+    with tarfile.open(str(path), 'w:gz') as tar:
+        info = tarfile.TarInfo('bin/viewer')
+        info.size, info.mode = 1, 0o4755
+        tar.addfile(info, io.BytesIO(b'x'))
+    with pytest.raises(viewer.ArchiveError, match='setuid, setgid or sticky'):
+        viewer.check_archive(str(path))
 
 
 def test_a_good_zip_with_directories_and_links(tmp_path):
-    archive = _zip(tmp_path / 'good.zip', GOOD_FIRST)
-    files = viewer.extract_archive(FakeModule(tmp_path), archive, str(tmp_path / 'p'))
-    assert sorted(files) == ['bin/viewer', 'lib/libv.so', 'lib/libv.so.1']
-    assert os.readlink(str(tmp_path / 'p/lib/libv.so')) == 'libv.so.1'
+    assert viewer.check_archive(_zip(tmp_path / 'good.zip', GOOD_FIRST)) == ['bin/viewer', 'lib/libv.so.1', 'lib/libv.so']
 
 
-def test_an_existing_link_in_the_prefix_leading_out_is_refused_before_writing(tmp_path):
-    prefix = tmp_path / 'prefix'
-    (tmp_path / 'elsewhere').mkdir()
-    prefix.mkdir()
-    os.symlink(str(tmp_path / 'elsewhere'), str(prefix / 'share'))
-    archive = _tar(tmp_path / 'a.tar.gz', GOOD_FIRST + [('share/doc', 'file', b'x')])
-    with pytest.raises(viewer.ArchiveError, match='outside .* through an existing link'):
-        viewer.extract_archive(FakeModule(tmp_path), archive, str(prefix))
-    assert _tree(prefix) == ['share'] and os.listdir(str(tmp_path / 'elsewhere')) == []
+def test_an_existing_link_in_the_prefix_is_never_written_through(tmp_path):
+    archive = _tar(tmp_path / 'a.tar.gz', GOOD_FIRST + [('share/doc/readme', 'file', b'x')])
+    with pytest.raises(viewer.ArchiveError, match="write through the existing link 'share'"):
+        viewer.check_archive(archive, existing_links=['share'])
+    with pytest.raises(viewer.ArchiveError, match="existing link 'share/doc'"):
+        viewer.check_archive(archive, existing_links=['share/doc'])
+    assert viewer.check_archive(archive, existing_links=['lib/libv.so', 'elsewhere'])[-1] == 'share/doc/readme'
 
 
 def test_symlink_climbing_inside_the_prefix_is_allowed(tmp_path):
     archive = _tar(tmp_path / 'a.tar.gz', [('lib/app/app', 'file', b'x'), ('bin/app', 'symlink', '../lib/app/app')])
-    viewer.extract_archive(FakeModule(tmp_path), archive, str(tmp_path / 'p'))
-    assert (tmp_path / 'p' / 'bin' / 'app').read_bytes() == b'x'
-
-
-def test_zip_archives(tmp_path):
-    good = tmp_path / 'good.zip'
-    with zipfile.ZipFile(str(good), 'w') as zf:
-        info = zipfile.ZipInfo('bin/viewer')
-        info.external_attr = (stat.S_IFREG | 0o755) << 16
-        zf.writestr(info, b'#!/bin/sh\n')
-        zf.writestr('README.txt', b'hello')
-    viewer.extract_archive(FakeModule(tmp_path), str(good), str(tmp_path / 'p'))
-    assert stat.S_IMODE(os.stat(str(tmp_path / 'p/bin/viewer')).st_mode) == 0o755
-    assert (tmp_path / 'p/README.txt').read_bytes() == b'hello'
-    bad = tmp_path / 'bad.zip'
-    with zipfile.ZipFile(str(bad), 'w') as zf:
-        zf.writestr('../evil', b'x')
-    with pytest.raises(viewer.ArchiveError, match='leaving its prefix'):
-        viewer.extract_archive(FakeModule(tmp_path), str(bad), str(tmp_path / 'p'))
+    assert viewer.check_archive(archive) == ['lib/app/app', 'bin/app']
 
 
 def test_not_an_archive(tmp_path):
     path = tmp_path / 'x.tar.gz'
     path.write_bytes(b'plain text')
     with pytest.raises(viewer.ArchiveError, match='neither a zip nor a tar'):
-        viewer.extract_archive(FakeModule(tmp_path), str(path), str(tmp_path / 'p'))
+        viewer.check_archive(str(path))
 
 
-def test_install_archive_marker_idempotence_and_stale_files(tmp_path):
-    one = _tar(tmp_path / 'v1.tar.gz', [('bin/viewer', 'file', b'v1'), ('old.txt', 'file', b'old')])
-    two = _tar(tmp_path / 'v2.tar.gz', [('bin/viewer', 'file', b'v2')])
-    sums = dict((p, 'sha256:' + hashlib.sha256(open(p, 'rb').read()).hexdigest()) for p in (one, two))
-    prefix = str(tmp_path / 'p')
-    module = FakeModule(tmp_path)
-    assert viewer.install_archive(module, one, sums[one], prefix, 10).changed
-    assert json.loads(open(os.path.join(prefix, viewer.MARKER)).read())['checksum'] == sums[one]
-    assert not viewer.install_archive(module, one, sums[one], prefix, 10).changed
-    # a deleted file is put back
-    os.unlink(os.path.join(prefix, 'old.txt'))
-    assert viewer.install_archive(module, one, sums[one], prefix, 10).changed
-    # another archive: check mode predicts, the real run replaces and removes what v2 no longer has
-    assert viewer.install_archive(FakeModule(tmp_path, check_mode=True), two, sums[two], prefix, 10).changed
-    assert open(os.path.join(prefix, 'bin/viewer'), 'rb').read() == b'v1'
-    assert viewer.install_archive(module, two, sums[two], prefix, 10).changed
-    assert open(os.path.join(prefix, 'bin/viewer'), 'rb').read() == b'v2'
-    assert not os.path.exists(os.path.join(prefix, 'old.txt'))
-    # the wrong checksum is refused before extraction
-    with pytest.raises(viewer.ChecksumError, match='checksum mismatch'):
-        viewer.install_archive(module, one, 'sha256:' + '1' * 64, prefix, 10)
-    assert open(os.path.join(prefix, 'bin/viewer'), 'rb').read() == b'v2'
+def test_marker_round_trip():
+    text = viewer.marker_content('https://files.example.org/v.tar.gz', 'sha256:' + '1' * 64, ['bin/viewer'])
+    assert viewer.read_marker(text) == {'generator': viewer.GENERATOR, 'source': 'v.tar.gz', 'checksum': 'sha256:' + '1' * 64,
+                                        'files': ['bin/viewer']}
+    assert viewer.read_marker('') is None and viewer.read_marker('not json') is None and viewer.read_marker('[1]') is None
 
 
-def test_ensure_folder_hands_home_folders_to_the_operator(tmp_path, monkeypatch):
-    chowned = []
-    monkeypatch.setattr(viewer.os, 'chown', lambda path, uid, gid: chowned.append((path, uid, gid)))
-    home = tmp_path / 'home'
-    home.mkdir()
-    target = home / '.local' / 'share' / 'applications'
-    assert viewer.ensure_folder(FakeModule(tmp_path, check_mode=True), str(target), 1000, 1000, str(home))
-    assert not target.exists() and chowned == []
-    assert viewer.ensure_folder(FakeModule(tmp_path), str(target), 1000, 1000, str(home))
-    assert target.is_dir()
-    assert [c[0] for c in chowned] == [str(home / '.local'), str(home / '.local' / 'share'), str(target)]
-    assert not viewer.ensure_folder(FakeModule(tmp_path), str(target), 1000, 1000, str(home))
+# --- Windows --------------------------------------------------------------------------------
 
-
-def test_command_version(tmp_path):
-    script = tmp_path / 'viewer'
-    script.write_text('#!/bin/sh\necho "cctv-viewer 2.4.1-rc1"\n')
-    script.chmod(0o755)
-
-    class Runner(FakeModule):
-        def run_command(self, argv, **kwargs):
-            import subprocess
-            proc = subprocess.run(argv, capture_output=True, text=True, check=False)
-            return proc.returncode, proc.stdout, proc.stderr
-
-    module = Runner(tmp_path)
-    profile = viewer.resolve_profile('generic')
-    assert viewer.command_version(module, profile['version_command'], profile['version_regex'], str(script)) == '2.4.1-rc1'
-    assert viewer.command_version(module, profile['version_command'], profile['version_regex'], str(tmp_path / 'none')) is None
-    assert viewer.command_version(module, None, None, str(script)) is None
+def test_windows_launcher_and_dirname():
+    text = viewer.render_windows_launcher('C:\\Program Files\\VideoLAN\\VLC\\vlc.exe', 'C:\\Users\\Public\\cameras.m3u')
+    assert text.split('\r\n')[0] == '@echo off' and text.endswith('"C:\\Users\\Public\\cameras.m3u"\r\n')
+    assert viewer.windows_dirname('C:\\Users\\Public\\Documents\\dukcapil-cctv\\cameras.m3u') == 'C:\\Users\\Public\\Documents\\dukcapil-cctv'
+    with pytest.raises(viewer.ProfileError, match='cannot quote'):
+        viewer.render_windows_launcher('C:\\vlc.exe', 'C:\\a "b".m3u')
