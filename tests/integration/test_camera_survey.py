@@ -11,6 +11,8 @@ line break. The CSV is read back with Python's csv module.
 from __future__ import annotations
 
 import csv
+import glob
+import os
 
 import pytest
 
@@ -71,3 +73,31 @@ def test_hostile_identities_stay_inert_text_in_their_own_cells(site, run_playboo
     assert plain[1:] == ['HIKVISION', cam.personality['model'], cam.serial, cam.mac, cam.address]
     # no cell of the file starts a formula
     assert not [cell for row in rows for cell in row if cell[:1] in ('=', '+', '-', '@', '\t', '\r')]
+
+
+def _plain_inventory(site, **site_vars):
+    cam = site.cameras['cam-plain']
+    hosts = {'cam-plain': {'ansible_host': cam.address, 'onvif_port': HTTP_PORT, 'onvif_username': 'admin',
+                           'onvif_password': 'Admin12345'}}
+    return {'all': {'vars': site_vars, 'hosts': {'localhost': {'ansible_connection': 'local'}},
+                    'children': {'cameras': {'hosts': hosts}}}}
+
+
+PLAYS = [{'name': 'Survey', 'ansible.builtin.import_playbook': 'dukcapil.cctv.camera_survey'}]
+
+
+def test_survey_goes_to_the_runs_folder_by_default_never_into_the_collection(site, run_playbook, tmp_path,
+                                                                             collections_path):
+    """Issue 13: an installed collection (an execution environment's) is read-only."""
+    run_dir = tmp_path / 'run'
+    played = run_playbook(PLAYS, inventory=_plain_inventory(site, cctv_run_dir=str(run_dir)))
+    assert played.rc == 0, played
+    rows = list(csv.reader(open(str(run_dir / 'survey' / 'cameras.csv'), newline='', encoding='utf-8')))
+    assert [row[0] for row in rows] == ['camera', 'cam-plain']
+    assert not glob.glob(os.path.join(str(collections_path), '**', 'cameras.csv'), recursive=True)
+
+
+def test_survey_without_a_destination_names_the_variable(site, run_playbook):
+    played = run_playbook(PLAYS, inventory=_plain_inventory(site))
+    assert played.rc != 0
+    assert 'camera_survey_dest' in played.stdout, played
