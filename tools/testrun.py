@@ -266,8 +266,11 @@ def step_importer():
            'GALAXY_IMPORTER_CONFIG': os.path.join(ROOT, 'tests', 'galaxy-importer.cfg'),
            'ANSIBLE_HOME': os.path.join(BUILD, 'importer-ansible-home')}
     problems = []
-    for label, extra in (('Galaxy', {}), ('Automation Hub', {'GALAXY_IMPORTER_REQUIRE_V1_OR_GREATER': 'true',
-                                                               'GALAXY_IMPORTER_CHECK_REQUIRED_TAGS': 'true'})):
+    # Automation Hub adds metadata checks (version >= 1.0.0, a tag from its list); its ansible-lint run
+    # is the same as Galaxy's (and the slowest part), so the second run leaves it out.
+    hub = {'GALAXY_IMPORTER_REQUIRE_V1_OR_GREATER': 'true', 'GALAXY_IMPORTER_CHECK_REQUIRED_TAGS': 'true',
+           'GALAXY_IMPORTER_RUN_ANSIBLE_LINT': 'false'}
+    for label, extra in (('Galaxy', {}), ('Automation Hub', hub)):
         print('+ galaxy-importer (%s settings) %s' % (label, os.path.basename(tarball)), flush=True)
         proc = subprocess.run([python, '-m', 'galaxy_importer.main', tarball], cwd=BUILD,
                               env=dict(os.environ, **dict(env, **extra)), capture_output=True, text=True, check=False)
