@@ -315,6 +315,7 @@ def step_floor():
     python = _venv('floor', 'tests/requirements-floor.txt', _interpreter('3.11'))
     # one Python: the Python-version tests are the main sanity step's; this one is about ansible-core
     _sanity(python, ['3.11'], root=os.path.join(BUILD, 'sanity-floor'))
+    _poppler()
     return _pytest('floor-units', ['tests/unit'], ['-n', '2'], python=python)
 
 
@@ -322,6 +323,7 @@ def step_newest():
     """Sanity and the unit tests at the newest ansible-core on PyPI (a fresh venv each run)."""
     python = _venv('newest', 'tests/requirements-newest.txt', _interpreter('3.14', '3.13', '3.12'), fresh=True)
     _sanity(python, [], root=os.path.join(BUILD, 'sanity-newest'))
+    _poppler()
     return _pytest('newest-units', ['tests/unit'], ['-n', '2'], python=python)
 
 
