@@ -52,7 +52,8 @@ None: give the role its own variables (below).
 _MARKUP = [
     (re.compile(r'L\(([^)]*?),\s*([^)]*)\)'), r'[\1](\2)'),
     (re.compile(r'U\(([^)]*)\)'), r'<\1>'),
-    (re.compile(r'O\((?:[^)#]*#[^):]*:)?([^)]*)\)'), r'`\1`'),
+    (re.compile(r'O\(([^)#]+)#[^):]*:([^)]*)\)'), r'`\2` of `\1`'),
+    (re.compile(r'O\(([^)]*)\)'), r'`\1`'),
     (re.compile(r'RV\(([^)]*)\)'), r'`\1`'),
     (re.compile(r'[CVME]\(([^)]*)\)'), r'`\1`'),
     (re.compile(r'I\(([^)]*)\)'), r'*\1*'),

@@ -39,9 +39,10 @@ extends_documentation_fragment:
   - dukcapil.cctv.attributes
 attributes:
   action:
+    description: Indicates this has a corresponding action plugin so some parts of the work are done on the controller.
     support: full
     details:
-      - Runs on the controller and drives modules on the workstation.
+      - Runs on the controller and drives Ansible's own modules on the workstation.
   check_mode:
     support: full
     details:
