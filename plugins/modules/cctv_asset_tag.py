@@ -89,7 +89,7 @@ options:
   timezone:
     description:
       - The office's time zone (an IANA name such as V(Asia/Jakarta), V(Asia/Makassar), V(Asia/Jayapura), or a POSIX
-        TZ string without daylight saving such as V(WIB-7)): the default O(year) and the times written in the
+        TZ string without daylight saving such as V(WIB-7)). The default O(year) and the times written in the
         register (C(assigned_at), C(updated_at)) are taken in it.
     type: str
     default: Asia/Jakarta
