@@ -36,7 +36,7 @@ attributes:
   idempotent:
     support: none
     details:
-      - Every run appends a dated verification: that is the history.
+      - Every run appends a dated verification (that is the history).
 options:
   database:
     description:
