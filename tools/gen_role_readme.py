@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -102,8 +101,8 @@ def _rows(options, prefix=''):
     rows = []
     for name in options:
         spec = options[name] or {}
-        rows.append('| `%s%s` | %s | %s | %s |' % (prefix, name, _cell(_type(spec)), _cell(_default(spec)),
-                                                  _cell(' '.join(_paragraphs(spec.get('description'))))))
+        described = ' '.join(_paragraphs(spec.get('description')))
+        rows.append('| `%s%s` | %s | %s | %s |' % (prefix, name, _cell(_type(spec)), _cell(_default(spec)), _cell(described)))
         sub = spec.get('options')
         if sub:
             rows.extend(_rows(sub, '%s%s%s.' % (prefix, name, '[]' if spec.get('type') == 'list' else '')))
@@ -143,7 +142,7 @@ def roles():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--check', action='store_true', help='only report READMEs that are out of step')
     parser.add_argument('role', nargs='*', help='roles (default: all)')
     args = parser.parse_args(argv)

@@ -391,8 +391,8 @@ class ActionModule(ActionBase):
         wanted = '%s:%s' % (algorithm, expected)
         prefix = p['prefix'].rstrip('/') or '/'
         marker_path = posixpath.join(prefix, viewer.MARKER)
-        present = self._module('ansible.legacy.find', {'paths': [prefix], 'recurse': True, 'hidden': True, 'file_type': 'any',
-                                                        'follow': False}, 'listing %s' % prefix)
+        present = self._module('ansible.legacy.find', {'paths': [prefix], 'recurse': True, 'hidden': True,
+                                                       'file_type': 'any', 'follow': False}, 'listing %s' % prefix)
         existing = dict((posixpath.relpath(f['path'], prefix), f) for f in present.get('files', []))
         marker = None
         if viewer.MARKER in existing:

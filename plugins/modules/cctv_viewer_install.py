@@ -92,7 +92,8 @@ options:
       - V(archive) extracts a portable C(.tar.gz)/C(.zip) (local path or URL) into O(prefix). The whole archive is
         brought to the controller and checked before anything is written; an absolute path, C(..), a link that leaves
         the prefix, a member under a link (of the archive, or already in O(prefix)), a hard link to anything but an
-        earlier file, a setuid/setgid/sticky member, or a device or FIFO refuses it, and O(prefix) stays as it was. A marker file C(.dukcapil-cctv-viewer.json) in the prefix
+        earlier file, a setuid/setgid/sticky member, or a device or FIFO refuses it, and O(prefix) stays as it was.
+        A marker file C(.dukcapil-cctv-viewer.json) in the prefix
         records the checksum; another checksum re-extracts and removes the files of the previous archive.
       - The checksum of O(src) is verified before anything is installed; a mismatch fails naming both values.
     type: str

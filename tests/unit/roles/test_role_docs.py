@@ -34,8 +34,7 @@ def _templated(value):
 def _options(options, prefix=''):
     for name, spec in (options or {}).items():
         yield prefix + name, spec or {}
-        for item in _options((spec or {}).get('options'), prefix + name + '.'):
-            yield item
+        yield from _options((spec or {}).get('options'), prefix + name + '.')
 
 
 @pytest.mark.parametrize('role', ROLES)

@@ -348,7 +348,8 @@ def test_archive_checked_then_extracted_then_idempotent(run, workstation, tmp_pa
     assert result['os_family'] is None and 'ansible.legacy.setup' not in workstation.names()
     marker = json.loads(workstation.files['/opt/v/' + viewer.MARKER])
     assert marker['checksum'] == 'sha256:' + digest and marker['files'] == ['bin/cctv-viewer', 'share/readme']
-    assert '/opt/v/cameras.json' in workstation.files and 'Exec=/opt/v/bin/cctv-viewer /opt/v/cameras.json' in workstation.files['/opt/v/dukcapil-cctv-viewer.desktop']
+    assert '/opt/v/cameras.json' in workstation.files
+    assert 'Exec=/opt/v/bin/cctv-viewer /opt/v/cameras.json' in workstation.files['/opt/v/dukcapil-cctv-viewer.desktop']
     workstation.calls = []
     assert run(params)['changed'] is False
     assert 'ansible.legacy.fetch' not in workstation.names()

@@ -336,7 +336,7 @@ def test_marker_round_trip():
 
 def test_windows_launcher_and_dirname():
     text = viewer.render_windows_launcher('C:\\Program Files\\VideoLAN\\VLC\\vlc.exe', 'C:\\Users\\Public\\cameras.m3u')
-    assert text.split('\r\n')[0] == '@echo off' and text.endswith('"C:\\Users\\Public\\cameras.m3u"\r\n')
+    assert text.startswith('@echo off\r\n') and text.endswith('"C:\\Users\\Public\\cameras.m3u"\r\n')
     assert viewer.windows_dirname('C:\\Users\\Public\\Documents\\dukcapil-cctv\\cameras.m3u') == 'C:\\Users\\Public\\Documents\\dukcapil-cctv'
     with pytest.raises(viewer.ProfileError, match='cannot quote'):
         viewer.render_windows_launcher('C:\\vlc.exe', 'C:\\a "b".m3u')
