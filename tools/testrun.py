@@ -308,7 +308,7 @@ def step_docs():
     run([tool('antsibull-docs'), 'sphinx-init', '--use-current', '--fail-on-error', '--dest-dir', dest,
          'dukcapil.cctv'], env=env)
     rst = os.path.join(dest, 'rst')
-    os.makedirs(rst)
+    os.makedirs(rst, exist_ok=True)
     os.chmod(rst, 0o755)  # antsibull-docs wants it writable by its owner only
     run([tool('antsibull-docs'), '--config-file', 'antsibull-docs.cfg', 'collection', '--cleanup', 'everything',
          '--use-current', '--fail-on-error', '--dest-dir', 'rst', 'dukcapil.cctv'], cwd=dest, env=env)
