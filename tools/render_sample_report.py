@@ -7,8 +7,10 @@ By default the fixture run record (tests/fixtures/run_record/) is taken through 
 way the modules do it - both acceptances bound to the facts hash, an entry in a throw-away
 agenda book - with the mounting times of step 2 attested by the installer, and rendered in
 Indonesian (and English) with the office's defaults (Semarang, Asia/Jakarta). With --record
-(and --assets) it renders a real run instead, e.g. the demo's build/demo/run/record.json and
-build/demo/aset.sqlite3 after `make demo`.
+(and --assets) it renders a real run instead: the PNGs in docs/ are the demo's, made with
+
+    make demo   # (the controller in UTC, the installer's attested mounting times given)
+    python tools/render_sample_report.py --record build/demo/run/record.json --assets build/demo/aset.sqlite3
 
 The pages written (each from the file an office gets):
   docs/report-sample-page1.png, docs/report-sample-page2.png   the PDF, by pdftoppm

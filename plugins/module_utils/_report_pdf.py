@@ -219,12 +219,17 @@ PADDING_X = 1.0
 
 
 def _token_cell(pdf, row, text, width, size, style=None, align=None, rowspan=1):
-    """A cell whose text is never broken inside: set smaller (to 6 pt) or shortened in the middle to fit."""
-    shown_size, shown = fit_token(pdf, pdf_text(text), width - 2 * PADDING_X - 0.4, size)
-    face = FontFace(size_pt=shown_size) if shown_size != size else None
-    if style is not None:
-        face = style if face is None else FontFace(emphasis=style.emphasis, color=style.color, size_pt=shown_size)
+    """A cell whose text is never broken inside: set smaller (to 6 pt) or shortened in the middle to fit.
+
+    Every cell gets its own size (fpdf2 would carry a smaller one on to the next cells). Returns whether
+    the value had to be shortened (the caller then prints it in full below the table).
+    """
+    full = pdf_text(text)
+    shown_size, shown = fit_token(pdf, full, width - 2 * PADDING_X - 0.4, size)
+    face = FontFace(emphasis=style.emphasis if style else None, color=style.color if style else None, size_pt=shown_size)
     row.cell(shown, style=face, align=align, rowspan=rowspan)
+    pdf.set_font(FONT, '', size)
+    return shown != full
 
 
 def _grid(pdf, name, headers, rows, total=None, size=7, faded=()):
@@ -244,15 +249,17 @@ def _grid(pdf, name, headers, rows, total=None, size=7, faded=()):
                 if col in tokens:
                     _token_cell(pdf, row, text, widths[col], size, style=style)
                 else:
-                    row.cell(pdf_text(text), align='C' if col == 0 else None)
+                    row.cell(pdf_text(text), align='C' if col == 0 else None,
+                             style=FontFace(color=style.color if style else None, size_pt=size))
         if total:
             row = table.row(style=FontFace(emphasis='BOLD'))
             for text in total:
                 row.cell(pdf_text(text))
 
 
-def _cameras(pdf, table, size=7):
-    """One block per camera: the number and the snapshot (about 50 mm wide) span its facts, one a line."""
+def _cameras(pdf, table, labels, size=7):
+    """One block per camera: the number and the snapshot (about 50 mm wide) span its facts, one a line. A value
+    too long for its cell even at 6 pt is shortened there and printed in full under the camera's block."""
     widths = [w * 1.8 for w in _report.WIDTHS['cameras']]
     headings = FontFace(emphasis='BOLD', fill_color=GREY, size_pt=size)
     pdf.set_font(FONT, '', size)
@@ -268,21 +275,25 @@ def _cameras(pdf, table, size=7):
                 for text in table['headers']:
                     head.cell(pdf_text(text), align='C', v_align='M')
             span = len(camera['facts'])
+            shortened = []
             for index, (label, value, token) in enumerate(camera['facts']):
                 row = grid.row()
                 if index == 0:
-                    row.cell(pdf_text(camera['number']), align='C', rowspan=span)
-                row.cell(pdf_text(label), style=FontFace(color=(60, 60, 60)))
+                    row.cell(pdf_text(camera['number']), align='C', rowspan=span, style=FontFace(size_pt=size))
+                row.cell(pdf_text(label), style=FontFace(color=(60, 60, 60), size_pt=size))
                 if token:
-                    _token_cell(pdf, row, value, widths[2], size)
+                    if _token_cell(pdf, row, value, widths[2], size):
+                        shortened.append((label, value))
                 else:
-                    row.cell(pdf_text(value))
+                    row.cell(pdf_text(value), style=FontFace(size_pt=size))
                 if index == 0:
                     if camera['thumbnail']:
                         row.cell(img=io.BytesIO(camera['thumbnail']), img_fill_width=True, rowspan=span, v_align='T')
                     else:
                         row.cell(pdf_text(camera['snapshot_text']), rowspan=span,
-                                 style=FontFace(emphasis='ITALICS', color=(160, 0, 0)))
+                                 style=FontFace(emphasis='ITALICS', color=(160, 0, 0), size_pt=size))
+        for label, value in shortened:
+            _paragraph(pdf, labels['full_value'].format(camera=camera['name'], label=label, value=value), size=6.5, align='L')
 
 
 def _letterhead(pdf, head):
@@ -374,7 +385,7 @@ def render_pdf(view, fonts=None):
     _paragraph(pdf, steps['legend'], size=7, align='L')
 
     _heading(pdf, labels['sec_cameras'])
-    _cameras(pdf, view['cameras'])
+    _cameras(pdf, view['cameras'], labels)
 
     for key, section in (('workstations', 'sec_workstations'), ('problems', 'sec_problems')):
         _heading(pdf, labels[section])

@@ -289,3 +289,17 @@ def test_sample_pdf_text_matches_the_facts(tmp_path, monkeypatch):
         facts += [ws['name'], ws['viewer'], ws['version'], ws['address']]
     missing = [fact for fact in facts if fact not in text]
     assert not missing, missing
+
+
+def test_a_value_too_long_for_its_cell_is_shortened_there_and_printed_in_full(record, run_dir):
+    long_uri = 'rtsp://10.33.22.11:554/onvif-media/media.amp?profile=profile_1_h264&sessiontimeout=60&streamtype=unicast'
+    record['cameras'][0]['stream_uri'] = long_uri
+    view, out = render(record, run_dir, formats=('pdf',))
+    text = flat(' '.join(pdf_pages(out['pdf'])))
+    assert 'CAM-SRV-01, Stream (lengkap): ' + long_uri in text
+    sizes = []
+    for page in PdfReader(io.BytesIO(out['pdf'])).pages:
+        sizes += [float(v) for v in re.findall(r' ([\d.]+) Tf', page.get_contents().get_data().decode('latin-1'))]
+    assert min(sizes) >= 6.0
+    # the smaller size of the shortened cell does not carry on to the next cells
+    assert sizes.count(7.0) > 60
