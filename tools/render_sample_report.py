@@ -9,7 +9,8 @@ agenda book - with the mounting times of step 2 attested by the installer, and r
 Indonesian (and English) with the office's defaults (Semarang, Asia/Jakarta). With --record
 (and --assets) it renders a real run instead: the PNGs in docs/ are the demo's, made with
 
-    make demo   # (the controller in UTC, the installer's attested mounting times given)
+    make demo   # the controller in UTC; for attested mounting times add to the demo's ansible-playbook
+                # -e mount_attested_started='YYYY-MM-DD HH:MM' -e mount_attested_ended='YYYY-MM-DD HH:MM'
     python tools/render_sample_report.py --record build/demo/run/record.json --assets build/demo/aset.sqlite3
 
 The pages written (each from the file an office gets):
