@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 name: csv_row
 short_description: One CSV record from a list of values, safe for spreadsheets
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
 description:

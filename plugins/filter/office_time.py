@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 name: office_time
 short_description: A time a person gives in the office's clock, as ISO 8601 with the office's offset
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
 description:

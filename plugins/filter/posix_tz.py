@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 name: posix_tz
 short_description: The POSIX TZ string a camera takes for the office's time zone
-version_added: 0.1.0
+version_added: 1.0.0
 author:
   - dukcapil.cctv contributors (!UNKNOWN)
 description:

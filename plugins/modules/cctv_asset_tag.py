@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_asset_tag
 short_description: Give a camera (or any hardware) its asset tag in the office's numbering (SOP-PIAK-02 step 2)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Step 2 of SOP-PIAK-02 mounts the cameras; its extra rule asks to mark every piece of hardware (an ultraviolet pen
     or a sticker) and give it a serial number. This module gives the hardware of serial number O(serial) its asset

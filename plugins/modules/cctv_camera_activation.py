@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_camera_activation
 short_description: First boot of a camera the vendor's own way, ending with a working ONVIF administrator
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Takes a factory-fresh camera to the state every later step needs, through the vendor's native
     API, and proves it by logging in over ONVIF with the account O(username)/O(password).

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_label_sheet
 short_description: Print the asset-tag stickers of the cameras as an A4 PDF label sheet (SOP-PIAK-02 step 2)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Writes a printable A4 PDF with one sticker per asset, for the SOP's rule that every piece of hardware is marked
     with a sticker and numbered. Each label shows the owner line (O(owner_line)), the asset tag (large), the regional

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_sadp_info
 short_description: Find Hikvision cameras, activated or not, with a SADP inquiry
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Sends a Hikvision SADP inquiry (an XML C(Probe) of type C(inquiry), UDP port 37020) and returns
     every device that answered, with its model, serial number, MAC address, IPv4 address and

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_scene_check
 short_description: Tell whether each camera still shows the scene of its installation evidence frame
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Compares, for each camera, a frame taken now (for example by M(dukcapil.cctv.onvif_stream_check) with
     O(dukcapil.cctv.onvif_stream_check#module:dest)) with the reference frame kept as evidence at installation

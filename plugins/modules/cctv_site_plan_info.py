@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_site_plan_info
 short_description: Check a whole camera site plan before any device is touched (SOP-PIAK-02 step 1)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Checks the plan of one installation as a whole and returns it completed with what the rooms
     imply (each camera's prefix length and gateway).

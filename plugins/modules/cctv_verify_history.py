@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_verify_history
 short_description: Keep the result of a scheduled verification of an installed site as history and a report
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Appends one verification of the cameras and workstations of an installed site (what the role
     C(dukcapil.cctv.verify) found) to an append-only SQLite history, dated per subject and per check, and writes

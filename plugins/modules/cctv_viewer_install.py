@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: cctv_viewer_install
 short_description: Install the camera viewer on a workstation, pre-loaded with the room's cameras
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - SOP-PIAK-02 step 4 (I(Instal aplikasi kamera pengawas)) for Linux workstations of the Debian/Ubuntu
     and RHEL/Fedora families, and for Windows workstations (see below).

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: onvif_camera_info
 short_description: Read what an ONVIF camera tells about itself
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Reads a camera's identity, network settings, clock, user accounts and media profiles over
     ONVIF, without changing anything.

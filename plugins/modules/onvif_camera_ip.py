@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: onvif_camera_ip
 short_description: Configure an ONVIF camera's IP address, gateway, DNS, NTP, host name and time zone
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Declares a camera's network settings over ONVIF (step 3 of SOP-PIAK-02, configure the
     cameras' IP). Only the options given are managed; the module reads the camera, changes only

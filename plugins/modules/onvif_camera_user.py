@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: onvif_camera_user
 short_description: Manage an ONVIF camera account, and leave no factory password on the network
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Ensures that an ONVIF account of a camera exists with the given password and access
     level, or that it does not exist.

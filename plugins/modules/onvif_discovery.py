@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: onvif_discovery
 short_description: Find ONVIF cameras on the network
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Finds ONVIF cameras and returns, for each, its address, its service addresses (XAddrs), its
     scopes and what they say (maker, model, name, location), its WS-Discovery endpoint reference
@@ -60,19 +60,19 @@ options:
         ONVIF is nothing found.
     type: bool
     default: false
-    version_added: 0.2.0
+    version_added: 1.0.0
   expected_serial:
     description:
       - With O(direct), the serial number of the camera looked for. The direct asks end as soon as
         it answered (plus 0.3 s for the other addresses); an address that has not answered by then
         is listed in RV(not_found).
     type: str
-    version_added: 0.2.0
+    version_added: 1.0.0
   expected_mac:
     description:
       - With O(expected_serial), the MAC address the camera must show too (any notation).
     type: str
-    version_added: 0.2.0
+    version_added: 1.0.0
   port:
     description:
       - ONVIF HTTP port for O(factory_addresses) and the direct asks, and for devices whose XAddrs name no usable port.

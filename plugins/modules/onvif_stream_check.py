@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: onvif_stream_check
 short_description: Prove that a switched-on camera streams and sees, and keep a frame as evidence
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - SOP-PIAK-02 step 5 (I(Menghidupkan kamera pengawas), switch the cameras on), whose output is
     I(the hardware room is watched by the cameras). The module proves it for one camera with five checks,

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: sop_agenda
 short_description: Keep the agenda book of SOP-PIAK-02 (step 9) - record, verify, export
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - The agenda book (I(Buku Agenda)) is an append-only register in an SQLite file, created with its schema on
     first use.

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: sop_report
 short_description: Write the installation report of SOP-PIAK-02 (step 6) as HTML, PDF and JSON
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Renders the I(Laporan Pemasangan Kamera Pengawas pada Ruangan Perangkat Keras) from the run record
     that stages 1-5 wrote - step 6 of SOP-PIAK-02.

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: sop_review
 short_description: Record the review of the installation report of SOP-PIAK-02 (steps 7 and 8)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Records the decision of the sub-coordinator (I(Sub Koordinator), step 7) and then of the head of division
     (I(Kepala Bidang), step 8) on the installation report, in the run record - the state the next job reads.

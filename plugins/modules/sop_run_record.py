@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r'''
 module: sop_run_record
 short_description: Open the run record of SOP-PIAK-02 and write the facts of stages 1 to 5 into it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - One run of SOP-PIAK-02 has one run record, a JSON file that stages 1 to 5 fill in and the
     report (M(dukcapil.cctv.sop_report)), the review (M(dukcapil.cctv.sop_review)) and the
