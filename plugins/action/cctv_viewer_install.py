@@ -147,7 +147,7 @@ class ActionModule(ActionBase):
         except AnsibleActionFail as exc:
             result.update(failed=True, msg=to_text(exc.message))
             return result
-        self._local_tmp = None
+        self._local_tmp = self._scratch_dir = None
         self._warnings = []
         try:
             outcome = self._windows(args) if self._is_windows() else self._linux(args)
@@ -157,6 +157,12 @@ class ActionModule(ActionBase):
                 result['warnings'] = self._warnings
             return result
         finally:
+            if self._scratch_dir:
+                try:
+                    self._module('ansible.legacy.file', {'path': self._scratch_dir, 'state': 'absent'},
+                                 'removing the scratch folder %s' % self._scratch_dir, really=True)
+                except StepFailed as exc:
+                    self._warnings.append(to_text(exc))
             self._remove_tmp_path(self._connection._shell.tmpdir)
             if self._local_tmp:
                 shutil.rmtree(self._local_tmp, ignore_errors=True)
@@ -334,8 +340,8 @@ class ActionModule(ActionBase):
         algorithm, expected = viewer.parse_checksum(p['checksum'])
         src = p['src']
         if viewer.is_url(src):
-            # Downloaded into the scratch folder even in check mode, to predict exactly.
-            dest = posixpath.join(self._make_tmp_path(), 'viewer-' + viewer.source_name(src))
+            # Downloaded into a scratch folder even in check mode, to predict exactly.
+            dest = posixpath.join(self._scratch(), viewer.source_name(src))
             try:
                 self._module('ansible.legacy.get_url', {
                     'url': src, 'dest': dest, 'checksum': '%s:%s' % (algorithm, expected), 'timeout': p['timeout'],
@@ -353,6 +359,17 @@ class ActionModule(ActionBase):
         if found.get('checksum') != expected:
             raise viewer.mismatch(src, algorithm, expected, found.get('checksum'))
         return src
+
+    def _scratch(self):
+        """A private folder on the workstation for downloads, removed at the end of the task.
+
+        Not the connection's temporary folder: the copy and fetch actions remove that one when they end.
+        """
+        if not self._scratch_dir:
+            made = self._module('ansible.legacy.tempfile', {'state': 'directory', 'prefix': 'dukcapil-cctv-viewer.'},
+                                'creating a scratch folder', really=True)
+            self._scratch_dir = made['path']
+        return self._scratch_dir
 
     def _install_package_file(self, p, family):
         if family not in viewer.FAMILIES:

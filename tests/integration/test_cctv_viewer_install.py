@@ -240,6 +240,19 @@ def test_portable_archive_and_camera_list_updates(viewer, tmp_path):
     assert result['changes'] == ['package'] and result['version'] == '1.1.0', proc
 
 
+def test_portable_archive_from_an_http_url(viewer, tmp_path, http_root):
+    """Downloaded with get_url into a scratch folder, brought to the controller, checked, extracted."""
+    folder, base = http_root
+    src, digest = make_demo_viewer.build('1.0.0', str(folder))
+    prefix = tmp_path / 'workstations' / 'ws-url'
+    params = {'profile': 'generic', 'source': 'archive', 'src': '%s/%s' % (base, os.path.basename(src)),
+              'checksum': 'sha256:' + digest, 'prefix': str(prefix), 'executable': 'bin/cctv-viewer', 'operator': 'root',
+              'cameras': CAMERAS, 'rooms': ['Lobi'], 'launcher': False}
+    result, proc = viewer(params)
+    assert result['changes'] == ['package', 'camera_list'] and result['version'] == '1.0.0', proc
+    assert os.access(str(prefix / 'bin' / 'cctv-viewer'), os.X_OK) and result['launcher'] is None
+
+
 def _tar_with_a_bad_member_last(path, bad_name):
     """A viewer archive whose good members come first and whose last member climbs out of the prefix."""
     with tarfile.open(str(path), 'w:gz') as tar:

@@ -61,6 +61,8 @@ class Workstation:
     def module(self, name, args, what, really=False):
         self.calls.append((name, args, really))
         short = name.rsplit('.', 1)[-1]
+        if short == 'tempfile':
+            return {'path': '/tmp/dukcapil-cctv-viewer.x1'}
         if short == 'setup':
             return {'ansible_facts': dict(self.facts)}
         if short == 'getent':
@@ -93,7 +95,9 @@ class Workstation:
         if short == 'slurp':
             return {'content': base64.b64encode(self.files[args['src']].encode()).decode()}
         if short == 'file':
-            if args['state'] == 'absent':
+            if args['state'] == 'absent' and args['path'] == '/tmp/dukcapil-cctv-viewer.x1':
+                self.scratch_removed = True
+            elif args['state'] == 'absent':
                 self.files.pop(args['path'], None)
             elif not self.check_mode:
                 path = args['path']
@@ -317,7 +321,8 @@ def test_url_is_downloaded_outside_check_mode_and_verified(run, workstation):
     workstation.download[url] = (SUM, None)
     result = run(args(profile='generic', executable='/opt/v/bin/viewer', source='url', src=url, checksum='sha256:' + SUM), check=True)
     get_url = [c for c in workstation.calls if c[0] == 'ansible.legacy.get_url'][0]
-    assert get_url[2] is True and get_url[1]['checksum'] == 'sha256:' + SUM and get_url[1]['dest'].startswith('/tmp/ansible-remote/')
+    assert get_url[2] is True and get_url[1]['checksum'] == 'sha256:' + SUM
+    assert get_url[1]['dest'] == '/tmp/dukcapil-cctv-viewer.x1/v.deb' and workstation.scratch_removed
     assert result['changes'][0] == 'package' and result['version'] == '2.4.1-1' and workstation.installed == {}
     wrong = run(args(profile='generic', executable='/opt/v/bin/viewer', source='url', src=url, checksum='sha256:' + 'c' * 64))
     assert 'checksum mismatch for %s: expected sha256:%s, actual sha256:%s' % (url, 'c' * 64, SUM) in wrong['msg']
