@@ -31,16 +31,16 @@ def site_and_inventory(count, workstations, work):
     cameras, rooms = [], {}
     for i in range(count):
         room = i // ROOM_SIZE
+        factory = '127.60.%d.%d' % (i // 200, 10 + i % 200)  # factory addresses, 200 to a /24, apart from the rooms
         vendor = ('hikvision', 'axis')[i % 2]
         name = 'cam-%03d' % (i + 1)
-        cameras.append({'name': name, 'vendor': vendor, 'address': '127.0.60.%d' % (10 + i),
-                        'activated': False} if vendor == 'hikvision' else
-                       {'name': name, 'vendor': vendor, 'address': '127.0.60.%d' % (10 + i)})
+        cameras.append({'name': name, 'vendor': vendor, 'address': factory, 'activated': False} if vendor == 'hikvision' else
+                       {'name': name, 'vendor': vendor, 'address': factory})
         group = rooms.setdefault('room_%02d' % (room + 1), {
             'vars': {'room_name': 'Ruang %02d' % (room + 1), 'room_subnet': '127.0.%d.0/24' % (61 + room),
                      'room_gateway': '127.0.%d.1' % (61 + room)},
             'hosts': {}})
-        group['hosts'][name] = {'ansible_host': '127.0.60.%d' % (10 + i), 'camera_vendor': vendor,
+        group['hosts'][name] = {'ansible_host': factory, 'camera_vendor': vendor,
                                 'camera_address': '127.0.%d.%d' % (61 + room, 10 + i % ROOM_SIZE),
                                 'camera_hostname': name, 'camera_position': 'Posisi %d' % (i % ROOM_SIZE + 1),
                                 'onvif_username': 'admin' if vendor == 'hikvision' else 'root'}
