@@ -12,8 +12,9 @@ The demo site is installed once (install_cctv, accepted) on this file's loopback
   that the disturbance concerns is a problem with its reason, the others pass (or are skipped
   with the reason, where the failing check makes them impossible), the untouched workstations
   pass, and the history holds both runs;
-- a setting changed behind the collection's back is a settings problem; with
-  ``verify_remediate=true`` it is set again and recorded, and the next run passes.
+- a setting changed behind the collection's back is a settings problem, and a workstation's emptied
+  camera list a viewer problem; with ``verify_remediate=true`` both are set again and recorded, and
+  the next run passes.
 """
 
 from __future__ import annotations
@@ -169,6 +170,9 @@ def check_disturbance(report, camera):
 def check_remediation(site):
     camera = site.sim.cameras['cam-bak-03']
     disturb(camera, 'change_setting', field='hostname', value='diubah-orang')
+    camera_list = site.tmp / 'workstations' / 'ws-kabid-01' / 'cameras.json'
+    installed_list = camera_list.read_text(encoding='utf-8')
+    camera_list.write_text('[]\n', encoding='utf-8')   # someone emptied the room's camera list
     try:
         proc, report = site.verify('-e', 'verify_remediate=true')
     finally:
@@ -180,8 +184,14 @@ def check_remediation(site):
     assert 'hostname is diubah-orang, desired cam-bak-03' in checks['settings']['reason']
     assert {n for n, c in checks.items() if c['status'] != 'ok'} == {'settings'}
     assert remediated_name == 'cam-bak-03', 'remediation set the host name again'
-    assert report['remediated'] == [{'subject': 'cam-bak-03', 'changes': ['hostname: diubah-orang -> cam-bak-03']}]
-    assert site.history('SELECT subject, change FROM remediations') == [('cam-bak-03', 'hostname: diubah-orang -> cam-bak-03')]
+    viewer = checks_of(report, 'ws-kabid-01')['viewer']
+    assert viewer['status'] == 'problem' and "the room's camera list would be installed again" in viewer['reason'], viewer
+    assert checks_of(report, 'ws-apk-01')['viewer']['status'] == 'ok'
+    assert camera_list.read_text(encoding='utf-8') == installed_list, 'remediation wrote the camera list again'
+    assert report['remediated'] == [{'subject': 'cam-bak-03', 'changes': ['hostname: diubah-orang -> cam-bak-03']},
+                                    {'subject': 'ws-kabid-01', 'changes': ['viewer: camera_list written again']}]
+    assert site.history('SELECT subject, change FROM remediations ORDER BY id') == [
+        ('cam-bak-03', 'hostname: diubah-orang -> cam-bak-03'), ('ws-kabid-01', 'viewer: camera_list written again')]
     proc, report = site.verify('--tags', 'verify')
     assert proc.returncode == 0 and report['passed'], shown(proc)
     assert len(site.history('SELECT id FROM verifications')) == 4
