@@ -73,6 +73,7 @@ def test_attested_mounting_times_and_the_office_labels(tmp_path, run_playbook, s
     assert record['steps']['2']['started'] == '2026-03-10T08:05:00+07:00'
     assert record['steps']['2']['ended'] == '2026-03-10T10:10:00+07:00'
     assert record['steps']['2']['timing'] == 'attested'
+    assert [c['mount']['at'] for c in record['cameras']] == ['2026-03-10T10:10:00+07:00'] * 2
     again = run_playbook(step('step2_mount'), inventory=inventory(run_dir), env=env)
     assert again.rc == 0, again
     assert json.loads((run_dir / 'record.json').read_text())['steps']['2'] == record['steps']['2']
