@@ -338,6 +338,9 @@ def _credentials(observed):
     if _error(observed):
         return _problem('the office account could not be checked: %s' % _error(observed))
     if observed.get('login_used') not in ('desired', 'given'):
+        if observed.get('factory_credentials_accepted_before') is True:
+            return _problem('the office account does not log in, and the camera opens with its factory credentials '
+                            '(%s): it was reset to factory settings' % (observed.get('factory_credentials_source') or 'factory login'))
         return _problem('the office account does not log in (the module could log in only with its %s login)'
                         % (observed.get('login_used') or 'no'))
     if observed.get('factory_credentials_accepted_before') is True:
