@@ -59,6 +59,9 @@ def test_whole_procedure_twice(tmp_path, run_playbook, demo_site):
         '127.0.10.11', '127.0.10.12', '127.0.10.13', '127.0.11.11', '127.0.11.12', '127.0.11.13']
     assert all(c['hardening']['factory_password_removed'] for c in record['cameras'])
     assert all(demo_site.cameras[c['name']].address == c['address'] for c in record['cameras'])
+    # The workstations name the viewer itself (not the profile) and the address Ansible reached them at.
+    assert [(w['name'], w['viewer'], w.get('address')) for w in record['workstations']] == [
+        ('ws-apk-01', 'cctv-viewer', '127.0.0.1'), ('ws-kabid-01', 'cctv-viewer', '127.0.0.1')], record['workstations']
     assert (tmp_path / 'run' / 'label-aset.pdf').exists()
     assert (tmp_path / 'run' / 'laporan' / 'SMG-DEMO-01.id.pdf').exists()
 
