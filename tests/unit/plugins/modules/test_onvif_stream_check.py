@@ -316,7 +316,9 @@ def test_bad_input(run_module, fake, extra, message):
     """Case 23: every option is checked before any camera call, the error names the option and the value."""
     cam = fake()
     result, failed = run_module(onvif_stream_check.main, args(**extra))
-    assert failed and result['msg'] == message and cam.calls == []
+    # ansible-core 2.21 refuses a NUL in any argument itself (logging the invocation), before the module's check
+    refused_by_core = '\x00' in str(extra.get('name')) and 'embedded null character' in result['msg']
+    assert failed and (result['msg'] == message or refused_by_core) and cam.calls == []
 
 
 def test_missing_pillow(run_module, fake, monkeypatch):
