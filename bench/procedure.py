@@ -31,17 +31,18 @@ def site_and_inventory(count, workstations, work):
     cameras, rooms = [], {}
     for i in range(count):
         room = i // ROOM_SIZE
-        factory = '127.60.%d.%d' % (i // 200, 10 + i % 200)  # factory addresses, 200 to a /24, apart from the rooms
+        # Factory addresses 200 to a /24, rooms in 127.61.0.0/16: apart from the test suites' 127.0.x.0/24 blocks.
+        factory = '127.60.%d.%d' % (i // 200, 10 + i % 200)
         vendor = ('hikvision', 'axis')[i % 2]
         name = 'cam-%03d' % (i + 1)
         cameras.append({'name': name, 'vendor': vendor, 'address': factory, 'activated': False} if vendor == 'hikvision' else
                        {'name': name, 'vendor': vendor, 'address': factory})
         group = rooms.setdefault('room_%02d' % (room + 1), {
-            'vars': {'room_name': 'Ruang %02d' % (room + 1), 'room_subnet': '127.0.%d.0/24' % (61 + room),
-                     'room_gateway': '127.0.%d.1' % (61 + room)},
+            'vars': {'room_name': 'Ruang %02d' % (room + 1), 'room_subnet': '127.61.%d.0/24' % (room + 1),
+                     'room_gateway': '127.61.%d.1' % (room + 1)},
             'hosts': {}})
         group['hosts'][name] = {'ansible_host': factory, 'camera_vendor': vendor,
-                                'camera_address': '127.0.%d.%d' % (61 + room, 10 + i % ROOM_SIZE),
+                                'camera_address': '127.61.%d.%d' % (room + 1, 10 + i % ROOM_SIZE),
                                 'camera_hostname': name, 'camera_position': 'Posisi %d' % (i % ROOM_SIZE + 1),
                                 'onvif_username': 'admin' if vendor == 'hikvision' else 'root'}
     room_names = [g['vars']['room_name'] for g in rooms.values()]
@@ -62,7 +63,7 @@ def site_and_inventory(count, workstations, work):
             'ansible_connection': 'local', 'viewer_profile': 'generic', 'viewer_source': 'archive',
             'viewer_src': path, 'viewer_checksum': checksum, 'viewer_executable': 'bin/cctv-viewer',
             'viewer_operator': 'root', 'viewer_prefix': os.path.join(work, 'workstations', '{{ inventory_hostname }}')}},
-        'protected': {'hosts': {'db-utama': {'ansible_host': '127.0.61.5'}}}}}}
+        'protected': {'hosts': {'db-utama': {'ansible_host': '127.61.1.5'}}}}}}
     # The cameras boot the vendors' way (the simulator's default), as step 2 expects of new cameras.
     site = _bench.camsim.Site.from_dict({'defaults': {'http_port': 8000, 'rtsp_port': 8554, 'reboot_seconds': 2},
                                          'cameras': cameras})
