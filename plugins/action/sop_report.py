@@ -2,36 +2,12 @@
 # Copyright (c) 2026, dukcapil.cctv contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run dukcapil.cctv.sop_report with the folder of the fonts the collection ships.
-
-AnsiballZ sends a module only the Python files of module_utils, so the module cannot reach the
-Liberation Sans files in plugins/module_utils/fonts/ by itself. This action plugin runs on the
-controller, beside the installed collection, and gives the module that folder as font_dir
-(unless the task gives one). The module runs on the controller (delegate_to: localhost), where
-the folder is.
-"""
+"""Run dukcapil.cctv.sop_report with the folder of the fonts the collection ships (see plugin_utils/_font_dir.py)."""
 
 from __future__ import annotations
 
-import os
-
-from ansible.plugins.action import ActionBase
-
-FONT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'module_utils', 'fonts')
+from ansible_collections.dukcapil.cctv.plugins.plugin_utils._font_dir import FontDirAction
 
 
-class ActionModule(ActionBase):
-    """The module itself, with font_dir filled."""
-
-    TRANSFERS_FILES = False
-    _supports_check_mode = True
-    _supports_async = False
-
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        del tmp
-        args = dict(self._task.args)
-        if not args.get('font_dir'):
-            args['font_dir'] = FONT_DIR
-        result.update(self._execute_module(module_name='dukcapil.cctv.sop_report', module_args=args, task_vars=task_vars))
-        return result
+class ActionModule(FontDirAction):
+    MODULE = 'dukcapil.cctv.sop_report'
