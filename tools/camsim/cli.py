@@ -51,6 +51,15 @@ def _read_state(path):
         return None
 
 
+def _running(pid):
+    """True while ``pid`` exists and has not exited (its command line empties before it turns zombie)."""
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii", errors="replace") as handle:
+            return handle.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
 def _alive(pid):
     """True if ``pid`` is a running (not zombie) camsim process."""
     try:
@@ -146,11 +155,14 @@ def cmd_stop(args):
     pid = state["pid"]
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + args.timeout
-    while _alive(pid) and time.monotonic() < deadline:
+    while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    if _alive(pid):
+    if _running(pid):
         os.kill(pid, signal.SIGKILL)
         sys.stderr.write("camsim (pid %d) did not stop in %.0f s: killed\n" % (pid, args.timeout))
+        deadline = time.monotonic() + 5
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
     if os.path.exists(state_file):
         os.unlink(state_file)
     print("camsim stopped (pid %d)" % pid)

@@ -64,8 +64,12 @@ class CameraListeners:
         self._reboot_task = None
         self._blackhole = None
 
-    async def open(self):
-        """Listen on the camera's address; raise OSError (after cleaning up) on failure."""
+    async def open(self, boot=True):
+        """Listen on the camera's address; raise OSError (after cleaning up) on failure.
+
+        ``boot`` counts the opening as a boot; a live move (``_move``) is not one, and the count
+        must never be seen raised while the camera already shows "running" at its new address.
+        """
         camera = self.camera
         try:
             self._servers.append(await httpd.start_server(
@@ -79,7 +83,8 @@ class CameraListeners:
         except OSError:
             await self.close()
             raise
-        camera.boot_count += 1
+        if boot:
+            camera.boot_count += 1
         camera.status = "running"
         discovery.announce(camera, discovery.hello)
 
@@ -120,12 +125,11 @@ class CameraListeners:
         camera.apply_pending_network()
         camera.changed()
         try:
-            await self.open()
+            await self.open(boot=False)
         except OSError as exc:
             camera.status = "conflict"
             LOG.warning("%s: cannot listen on %s: %s", camera.name, camera.address, exc.strerror or exc)
             return
-        camera.boot_count -= 1  # not a boot
         LOG.info("%s: moved live from %s to %s", camera.name, old, camera.address)
 
     async def _reboot(self):
