@@ -55,16 +55,19 @@ def _shown(device):
 
 def choose(devices, name, serial, mac, addresses, planned, factory):
     """The device that is camera ``name`` among ``devices`` (what answered); raise :class:`LocateError` otherwise."""
-    bound = (serial, mac or '')
+    def is_camera(device):
+        shown_serial, shown_mac = _identity(device)
+        return shown_serial == serial and (not mac or shown_mac == mac)
+
     at_planned = [d for d in devices if planned and d['address'] == planned]
     if serial:
-        strangers = [d for d in at_planned if _identity(d) != bound]
+        strangers = [d for d in at_planned if not is_camera(d)]
         if strangers:
             raise LocateError(
                 'an unknown device answers at the planned address %s of camera %s: %s. The camera is bound to serial %s, '
                 'MAC %s (step 2), so that device is not taken for it, and the address is occupied: remove the device from '
                 'the network or change the plan.' % (planned, name, '; '.join(_shown(d) for d in strangers), serial, mac))
-        chosen = [d for d in devices if _identity(d) == bound]
+        chosen = [d for d in devices if is_camera(d)]
     else:
         chosen = [d for d in devices if d['address'] == factory]
         if not chosen and at_planned:

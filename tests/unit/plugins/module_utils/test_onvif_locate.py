@@ -43,6 +43,10 @@ def test_a_stranger_at_the_planned_address_is_refused_naming_both_identities():
         assert fact in text, (fact, text)
 
 
+def test_a_record_without_a_mac_binds_the_serial_alone():
+    assert choose([device(PLANNED)], mac='')['address'] == PLANNED
+
+
 def test_same_serial_with_another_mac_is_not_the_camera():
     with pytest.raises(locate.LocateError, match='unknown device answers at the planned address'):
         choose([device(PLANNED, mac='44:19:b6:99:99:99')])
