@@ -46,7 +46,7 @@ options:
     description: Where the camera answers out of the box. Asked too; the only address taken for a camera with no identity bound.
     type: str
   planned_address:
-    description: The camera's planned address; an unknown device answering there is refused.
+    description: The camera's planned address, asked too; an unknown device answering there is refused.
     type: str
   port:
     description: The cameras' ONVIF HTTP port.

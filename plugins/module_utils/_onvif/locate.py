@@ -53,8 +53,13 @@ def _shown(device):
     return text
 
 
-def choose(devices, name, serial, mac, addresses, planned, factory):
-    """The device that is camera ``name`` among ``devices`` (what answered); raise :class:`LocateError` otherwise."""
+def choose(devices, name, serial, mac, addresses, planned, factory, shown=None):
+    """The device that is camera ``name`` among ``devices`` (what answered); raise :class:`LocateError` otherwise.
+
+    ``planned`` and ``factory`` are IPv4 addresses (the devices answer with theirs); ``shown`` maps
+    them to the words of the messages when the user gave host names.
+    """
+    shown = shown or {}
     def is_camera(device):
         shown_serial, shown_mac = _identity(device)
         return shown_serial == serial and (not mac or shown_mac == mac)
@@ -66,7 +71,7 @@ def choose(devices, name, serial, mac, addresses, planned, factory):
             raise LocateError(
                 'an unknown device answers at the planned address %s of camera %s: %s. The camera is bound to serial %s, '
                 'MAC %s (step 2), so that device is not taken for it, and the address is occupied: remove the device from '
-                'the network or change the plan.' % (planned, name, '; '.join(_shown(d) for d in strangers), serial, mac))
+                'the network or change the plan.' % (shown.get(planned, planned), name, '; '.join(_shown(d) for d in strangers), serial, mac))
         chosen = [d for d in devices if is_camera(d)]
     else:
         chosen = [d for d in devices if d['address'] == factory]
@@ -75,25 +80,36 @@ def choose(devices, name, serial, mac, addresses, planned, factory):
                 'camera %s has no identity bound yet (step 2 binds it at its factory address %s, where nothing answers), '
                 'and the device at its planned address %s (%s) is not taken for it: an unknown device at a planned '
                 'address counts as occupied. Mount the new camera with its factory settings, or remove the other device.'
-                % (name, factory, planned, '; '.join(_shown(d) for d in at_planned)))
+                % (name, shown.get(factory, factory), shown.get(planned, planned), '; '.join(_shown(d) for d in at_planned)))
     if not chosen:
         who = ('(serial %s, MAC %s)' % (serial, mac) if serial else
-               '(no identity bound yet: looked for at its factory address %s)' % factory)
+               '(no identity bound yet: looked for at its factory address %s)' % shown.get(factory, factory))
         found = ('; found instead: %s' % '; '.join('%s: %s' % (d['address'], _shown(d)) for d in devices)) if devices else ''
         raise LocateError('camera %s %s answers at none of %s%s (is it mounted and powered? a camera reset goes back to '
                           'its factory address).' % (name, who, ', '.join(addresses), found))
     device = chosen[0]
     if not serial and device.get('identity') is None:
         raise LocateError('camera %s answers at its factory address %s, but its identity cannot be read there: %s'
-                          % (name, factory, device.get('identity_error') or 'no answer within the timeout'))
+                          % (name, shown.get(factory, factory), device.get('identity_error') or 'no answer within the timeout'))
     return device
 
 
 def locate(params, record):
     """Ask ``params['addresses']`` at once; return ``(device, devices, bound, warnings)`` for camera ``params['name']``."""
     serial, mac = bound_identity(record, params['name'])
-    factory = params['factory_address'] or ''
-    addresses = list(dict.fromkeys(list(params['addresses']) + ([factory] if factory else [])))
+    # The devices answer with their IPv4 addresses: a host name given for the factory or planned
+    # address is compared as the address it names (and refused naming its own option).
+    shown = {}
+    resolved = {}
+    for option in ('factory_address', 'planned_address'):
+        given = (params[option] or '').strip()
+        resolved[option] = discovery.resolve(option, given) if given else ''
+        if given and given != resolved[option]:
+            shown[resolved[option]] = '%s (%s)' % (given, resolved[option])
+    # The factory and planned addresses are always asked too: a stranger at the planned address
+    # is refused only when it is heard.
+    extra = [params[option].strip() for option in ('factory_address', 'planned_address') if resolved[option]]
+    addresses = list(dict.fromkeys(list(params['addresses']) + extra))
     if not addresses:
         raise LocateError('addresses: give at least one address where camera %s can be' % params['name'])
     found, dummy, warnings = discovery.discover({
@@ -101,5 +117,6 @@ def locate(params, record):
         'expected_serial': serial or None, 'expected_mac': mac or None, 'port': params['port'],
         'multicast_interface': None, 'timeout': params['timeout'], 'username': params['username'],
         'password': params['password'], 'auth_mode': params['auth_mode'], 'validate_certs': params['validate_certs']})
-    device = choose(found, params['name'], serial, mac, addresses, params['planned_address'] or '', factory)
+    device = choose(found, params['name'], serial, mac, addresses, resolved['planned_address'],
+                    resolved['factory_address'], shown)
     return device, found, bool(serial), warnings

@@ -73,6 +73,35 @@ def test_nowhere_names_the_addresses_and_what_answered():
 
 
 def test_no_address_is_an_error_naming_the_option():
-    params = {'name': 'cam-01', 'addresses': [], 'factory_address': None}
     with pytest.raises(locate.LocateError, match='^addresses: '):
-        locate.locate(params, {})
+        locate.locate(_params(addresses=[]), {})
+
+
+def _params(**given):
+    params = {'name': 'cam-01', 'addresses': ['127.0.0.1'], 'factory_address': None, 'planned_address': None,
+              'port': 80, 'username': 'admin', 'password': 'x', 'timeout': 1, 'auth_mode': 'auto', 'validate_certs': True}
+    params.update(given)
+    return params
+
+
+@pytest.mark.parametrize('option', ['factory_address', 'planned_address'])
+def test_a_bad_address_is_refused_naming_its_own_option(option):
+    with pytest.raises(locate.OnvifError) as caught:
+        locate.locate(_params(**{option: '999.1.2.3'}), {})
+    assert str(caught.value).startswith("%s: '999.1.2.3'" % option), str(caught.value)
+
+
+def test_a_planned_address_given_by_name_still_catches_a_stranger(monkeypatch):
+    """The devices answer with IPv4 addresses: a planned host name is compared as the address it names."""
+    stranger = device('127.0.0.1', serial='OTHER-666', mac='44:19:b6:66:66:66')
+    monkeypatch.setattr(locate.discovery, 'discover', lambda params: ([stranger], [], []))
+    with pytest.raises(locate.LocateError, match='unknown device answers at the planned address localhost'):
+        locate.locate(_params(planned_address='localhost'), {'cameras': [{'name': 'cam-01', 'serial': SERIAL, 'mac': MAC}]})
+
+
+def test_the_planned_and_factory_addresses_are_always_asked(monkeypatch):
+    asked = []
+    monkeypatch.setattr(locate.discovery, 'discover', lambda params: asked.append(params['addresses']) or ([], [], []))
+    with pytest.raises(locate.LocateError):
+        locate.locate(_params(addresses=['127.0.0.1'], factory_address='127.0.0.2', planned_address='127.0.0.3'), {})
+    assert asked == [['127.0.0.1', '127.0.0.2', '127.0.0.3']]
