@@ -60,6 +60,7 @@ def choose(devices, name, serial, mac, addresses, planned, factory, shown=None):
     them to the words of the messages when the user gave host names.
     """
     shown = shown or {}
+
     def is_camera(device):
         shown_serial, shown_mac = _identity(device)
         return shown_serial == serial and (not mac or shown_mac == mac)
