@@ -266,16 +266,10 @@ def show(value):
 
 
 def parse_time(text):
-    """Parse an ISO 8601 time with offset (``Z`` allowed); None when it is not one."""
-    if not isinstance(text, str) or 'T' not in text:
+    """Parse an ISO 8601 time with offset (``Z`` allowed); None when it is not one (a bare date is not)."""
+    if not isinstance(text, str) or 'T' not in text or text != text.strip():
         return None
-    if text.endswith(('Z', 'z')):
-        text = text[:-1] + '+00:00'
-    try:
-        value = datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None
+    return _tz.parse(text)
 
 
 def is_nip(text):
